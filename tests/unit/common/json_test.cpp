@@ -1,0 +1,59 @@
+#include "common/json.h"
+
+#include <gtest/gtest.h>
+
+namespace inmor {
+namespace {
+
+TEST(ParseJson, AcceptsNestedDocument) {
+    const auto parsed = parse_json(R"({"a":[1,2,{"b":null}],"c":"d","e":1.5})");
+
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().message();
+    EXPECT_EQ(parsed->at("c").as_string(), "d");
+    EXPECT_EQ(parsed->at("a").as_array().size(), 3u);
+}
+
+TEST(ParseJson, RejectsDuplicateMemberAtTopLevel) {
+    const auto parsed = parse_json(R"({"kid":"a","kid":"b"})", "JWS header");
+
+    ASSERT_FALSE(parsed.has_value());
+    EXPECT_EQ(parsed.error().message(), "JWS header: duplicate member name \"kid\"");
+}
+
+TEST(ParseJson, RejectsDuplicateMemberInNestedObject) {
+    EXPECT_FALSE(parse_json(R"({"a":{"x":1,"y":2,"x":3}})").has_value());
+}
+
+TEST(ParseJson, AllowsSameNameInSiblingObjects) {
+    EXPECT_TRUE(parse_json(R"([{"x":1},{"x":2}])").has_value());
+    EXPECT_TRUE(parse_json(R"({"a":{"x":1},"b":{"x":2}})").has_value());
+}
+
+TEST(ParseJson, DetectsDuplicateWrittenWithEscapes) {
+    EXPECT_FALSE(parse_json(R"({"kid":1,"k\u0069d":2})").has_value());
+}
+
+TEST(ParseJson, RejectsTrailingData) {
+    EXPECT_FALSE(parse_json(R"({"a":1} x)").has_value());
+    EXPECT_FALSE(parse_json(R"({"a":1}{})").has_value());
+}
+
+TEST(ParseJson, RejectsDeepNesting) {
+    const std::string deep = std::string(kMaxJsonDepth + 1, '[') +
+                             std::string(kMaxJsonDepth + 1, ']');
+    EXPECT_FALSE(parse_json(deep).has_value());
+}
+
+TEST(ParseJson, RejectsInvalidUtf8) {
+    EXPECT_FALSE(parse_json("\"\xff\"").has_value());
+}
+
+TEST(ParseJsonObject, RejectsNonObject) {
+    const auto parsed = parse_json_object("[1]", "payload");
+
+    ASSERT_FALSE(parsed.has_value());
+    EXPECT_EQ(parsed.error().message(), "payload: must be a JSON object");
+}
+
+}  // namespace
+}  // namespace inmor
