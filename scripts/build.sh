@@ -17,7 +17,9 @@ case "$flavour" in
     asan)
         options=(-DCMAKE_BUILD_TYPE=Debug -DINMOR_SANITIZE=ON -DINMOR_WERROR=ON) ;;
     fuzz)
+        # Libraries get coverage instrumentation; each target links libFuzzer.
         options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14
+                 "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link,address,undefined"
                  -DINMOR_BUILD_TESTS=OFF -DINMOR_BUILD_FUZZERS=ON) ;;
     bench)
         options=(-DCMAKE_BUILD_TYPE=Release -DINMOR_BUILD_TESTS=OFF -DINMOR_BUILD_BENCH=ON) ;;
