@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$INMOR_ROOT"
 
-if [[ ! -d fuzz ]]; then
+if ! compgen -G "fuzz/corpus/*/" >/dev/null; then
     echo "fuzz: no fuzz targets yet"
     exit 0
 fi
