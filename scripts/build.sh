@@ -28,5 +28,10 @@ case "$flavour" in
         exit 2 ;;
 esac
 
+targets=()
+if [[ "$flavour" == fuzz ]]; then
+    targets=(--target inmor_fuzzers)
+fi
+
 cmake -S "$INMOR_ROOT" -B "$build_dir" -G Ninja "${options[@]}" >/dev/null
-cmake --build "$build_dir" -j "$jobs"
+cmake --build "$build_dir" -j "$jobs" "${targets[@]}"
