@@ -115,6 +115,13 @@ FetchResult<ParsedFetchUrl> parse_fetch_url(std::string_view url, bool allow_htt
     if (view->has_userinfo()) {
         return invalid_url(url, "user information is not allowed");
     }
+    // Boost.URL 1.81 ends the authority of "https://1.2.3.4.5/" after
+    // "1.2.3.4" and leaves ".5/" as the path; a path after an authority must
+    // start with '/', so such a split means the host was not understood.
+    std::string_view path = view->encoded_path();
+    if (!view->has_authority() || (!path.empty() && path.front() != '/')) {
+        return invalid_url(url, "malformed host");
+    }
     if (view->host_type() == boost::urls::host_type::ipvfuture) {
         return invalid_url(url, "IPvFuture hosts are not supported");
     }

@@ -74,7 +74,7 @@ std::optional<std::uint64_t> parse_ipv4_part(std::string_view part) {
 }
 
 // The WHATWG "ends in a number" test: the last label (after one trailing
-// dot) is all digits or parses as a 0x number. Such a host is an IPv4
+// dot) is all digits, or 0x followed by hexadecimal digits. Such a host is an IPv4
 // address or malformed, never a name.
 bool ends_in_number(std::string_view host) {
     if (!host.empty() && host.back() == '.') {
@@ -85,7 +85,11 @@ bool ends_in_number(std::string_view host) {
     if (is_decimal_digits(last)) {
         return true;
     }
-    return has_hex_prefix(last) && parse_ipv4_part(last).has_value();
+    // A 0x number too large for IPv4 still ends the host in a number, so the
+    // host is malformed rather than a name.
+    return has_hex_prefix(last) &&
+           std::all_of(last.begin() + 2, last.end(),
+                       [](unsigned char c) { return std::isxdigit(c); });
 }
 
 std::optional<std::string> parse_dns_name(std::string_view host) {
