@@ -28,6 +28,8 @@ cleanup() {
     rmdir /etc/netns 2>/dev/null
 }
 trap cleanup EXIT
+# A signal (ctest's timeout) exits through the EXIT trap as well.
+trap 'exit 143' INT TERM
 
 fail_setup() {
     echo "FAIL: $1" >&2
@@ -67,23 +69,31 @@ openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key
     2>>"$work/openssl.log" || fail_setup "openssl: cannot sign the server certificate"
 
 # --- https servers on 127.0.0.1 and 127.0.0.2 inside the namespace ----------
+# start_server ADDRESS: starts a server in the namespace and sets
+# server_port. Runs in this shell (not in a $(...) subshell) so that the PID
+# lands in server_pids and cleanup can stop the server.
+server_port=""
 start_server() {
     local address="$1" output="$work/server-$1.out"
-    in_namespace "$python" "$server_script" --host "$address" --port 0 \
+    # Called directly, not through in_namespace: `ip netns exec` then execs
+    # the server, so $! is the server's own PID.
+    ip netns exec "$namespace" "$python" "$server_script" --host "$address" --port 0 \
         --cert "$work/server.pem" --key "$work/server.key" \
         > "$output" 2> "$work/server-$address.log" &
     server_pids+=("$!")
     for _ in $(seq 1 100); do
-        if grep -q '^listening port=' "$output" 2>/dev/null; then
-            sed -n 's/^listening port=//p' "$output"
+        server_port="$(sed -n 's/^listening port=//p' "$output" 2>/dev/null)"
+        if [[ -n "$server_port" ]]; then
             return 0
         fi
         sleep 0.1
     done
     fail_setup "test server on $address did not start: $(cat "$work/server-$address.log")"
 }
-port1="$(start_server 127.0.0.1)"
-port2="$(start_server 127.0.0.2)"
+start_server 127.0.0.1
+port1="$server_port"
+start_server 127.0.0.2
+port2="$server_port"
 base1="https://127.0.0.1:$port1"
 base2="https://127.0.0.2:$port2"
 echo "servers: $base1 $base2 namespace=$namespace"

@@ -2,6 +2,9 @@
 // body caps, timeouts, retries, redirects, UTF-8 and the guard's refusals.
 #include "fetch/http_fetcher.h"
 
+#include "fetch/curl_exchange.h"
+#include "fetch/fetch_target.h"
+
 #include "test_server_process.h"
 
 #include <gtest/gtest.h>
@@ -399,6 +402,27 @@ TEST_F(HttpFetcherTest, ServesManyThreadsAtOnce) {
     }
 
     EXPECT_EQ(successes.load(), 80);
+}
+
+TEST_F(HttpFetcherTest, SocketToUncheckedAddressIsRefused) {
+    // A target whose checked addresses do not include the one libcurl will
+    // connect to, as after a DNS answer changed between check and connect.
+    // Constructing a fetcher initialises libcurl.
+    HttpFetcher fetcher(development_config());
+    FetchResult<ParsedFetchUrl> parsed =
+        parse_fetch_url(server_.url("/status?key=unchecked"), true);
+    ASSERT_TRUE(parsed.has_value());
+    FetchTarget target{*parsed, {*parse_ipv4_number("127.0.0.2")}};
+    CurlHandlePool pool;
+    ExchangeSettings settings{milliseconds(1000), milliseconds(1000), 1024, nullptr};
+
+    CurlHandlePool::Lease lease = pool.acquire();
+    FetchResult<Exchange> exchange = perform_exchange(lease.get(), target, {}, settings);
+
+    ASSERT_FALSE(exchange.has_value());
+    EXPECT_EQ(exchange.error().kind, FetchErrorKind::kRefusedByGuard)
+        << exchange.error().message;
+    EXPECT_EQ(attempts("unchecked"), 0);
 }
 
 TEST(HttpFetcherConfig, RejectsInvalidSettingsNamingTheField) {
