@@ -144,7 +144,7 @@ AddressCategory classify_v6(const V6Bytes& bytes) {
     if (has_prefix(bytes, {0x20, 0x01, 0x00, 0x02, 0x00, 0x00})) {
         return AddressCategory::kBenchmarking;
     }
-    // 2001::/23 holds IETF protocol assignments (ORCHID, AMT, ...), none of
+    // 2001::/23 contains IETF protocol assignments (ORCHID, AMT, ...), none of
     // them a web server.
     if (bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] < 0x02) {
         return AddressCategory::kReserved;

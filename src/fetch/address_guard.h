@@ -9,7 +9,7 @@
 
 namespace inmor::fetch {
 
-/// Why an address is, or is not, publicly reachable.
+/// The reachability class of an address: public, or the reason it is not.
 enum class AddressCategory {
     kPublic,
     kUnspecified,    // 0.0.0.0/8, ::

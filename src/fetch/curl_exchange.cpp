@@ -212,8 +212,8 @@ ExtraCertificates::ExtraCertificates(const std::string& path) {
         certificates_.push_back(certificate);
     }
     BIO_free(file);
-    // Reading stops with an error on the queue at end of file; drop it so it
-    // does not show up in a later, unrelated OpenSSL failure.
+    // Reading stops at end of file with an error left on the queue. Clearing
+    // it keeps it out of a later, unrelated OpenSSL failure.
     ERR_clear_error();
     if (certificates_.empty()) {
         throw std::invalid_argument("fetch.ca_file: no PEM certificate in " + path);

@@ -21,7 +21,7 @@ namespace inmor::fetch {
 class ExtraCertificates {
 public:
     /// Reads every PEM certificate in `path`. Throws std::invalid_argument
-    /// when the file cannot be read or holds no certificate.
+    /// when the file cannot be read or contains no certificate.
     explicit ExtraCertificates(const std::string& path);
     ~ExtraCertificates();
 
@@ -51,7 +51,7 @@ struct ExchangeRequest {
     std::string form_body;
 };
 
-/// What the server sent, whatever the status.
+/// The response of one exchange, whatever its status.
 struct Exchange {
     int status = 0;
     std::string content_type;

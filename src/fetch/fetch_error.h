@@ -23,7 +23,7 @@ enum class FetchErrorKind {
     kTransferFailed,     // the connection broke during the exchange
     kTimeout,            // connect_timeout or total_timeout expired
     kTls,                // handshake or certificate verification failed
-    kHttpStatus,         // the server answered with a status other than 2xx
+    kHttpStatus,         // the response status is not 2xx
     kBodyTooLarge,       // the body exceeds max_body_bytes
     kInvalidUtf8,        // text was expected and the body is not UTF-8
     kTooManyRedirects,   // more than max_redirects redirects

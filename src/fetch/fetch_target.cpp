@@ -60,6 +60,9 @@ struct AddrinfoDeleter {
     void operator()(addrinfo* list) const { freeaddrinfo(list); }
 };
 
+// NOTE: getaddrinfo blocks for as long as the system resolver takes
+// (resolv.conf timeout and attempts), which connect_timeout does not bound.
+// A stalled DNS server therefore delays a fetch beyond its configured timeouts.
 FetchResult<std::vector<IpAddress>> resolve_name(const std::string& name, std::string_view url) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -116,8 +119,8 @@ FetchResult<ParsedFetchUrl> parse_fetch_url(std::string_view url, bool allow_htt
         return invalid_url(url, "user information is not allowed");
     }
     // Boost.URL 1.81 ends the authority of "https://1.2.3.4.5/" after
-    // "1.2.3.4" and leaves ".5/" as the path; a path after an authority must
-    // start with '/', so such a split means the host was not understood.
+    // "1.2.3.4" and leaves ".5/" as the path. A path after an authority must
+    // start with '/', so such a split means the host is malformed.
     std::string_view path = view->encoded_path();
     if (!view->has_authority() || (!path.empty() && path.front() != '/')) {
         return invalid_url(url, "malformed host");
@@ -126,8 +129,8 @@ FetchResult<ParsedFetchUrl> parse_fetch_url(std::string_view url, bool allow_htt
         return invalid_url(url, "IPvFuture hosts are not supported");
     }
 
-    // The host literal decides what the host denotes; the URL carries the
-    // canonical spelling so libcurl sees exactly what the guard checked.
+    // The host literal decides what the host denotes. The URL gets the
+    // canonical spelling, so libcurl connects to exactly what the guard checked.
     std::optional<HostLiteral> host = parse_host_literal(view->encoded_host());
     if (!host) {
         return invalid_url(url, "malformed host");

@@ -27,9 +27,9 @@ struct ParsedFetchUrl {
 };
 
 /// Parses and normalises a URL for fetching. Only absolute http and https
-/// URLs are accepted, https only unless `allow_http`; user information and
-/// port 0 are rejected, and the host must pass parse_host_literal. Errors
-/// are kInvalidUrl.
+/// URLs are accepted, https only unless `allow_http`. User information,
+/// port 0 and IPv6 zone ids are rejected, and the host must pass
+/// parse_host_literal. Errors are kInvalidUrl.
 FetchResult<ParsedFetchUrl> parse_fetch_url(std::string_view url, bool allow_http);
 
 /// A URL whose every address passed the guard.

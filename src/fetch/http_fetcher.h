@@ -35,16 +35,16 @@ struct FetchResponse {
     /// The Content-Type header as sent, empty when absent.
     std::string content_type;
     std::string body;
-    /// The URL that answered, after redirects.
+    /// The URL of the final response, after redirects.
     std::string final_url;
 };
 
-/// The guarded HTTP client. For each URL, and again for each redirect:
-/// https only (unless allow_http); the host resolved once with getaddrinfo
-/// and every address checked by the address guard; the connection pinned to
-/// those addresses (CURLOPT_RESOLVE) and each socket checked again before
-/// it connects (CURLOPT_OPENSOCKETFUNCTION), so a second DNS answer can
-/// never redirect it. TLS certificates are verified against the name.
+/// The guarded HTTP client. Each URL, and each redirect target, must be
+/// https (unless allow_http). Its host is resolved once with getaddrinfo and
+/// every address is checked by the address guard. The connection is pinned
+/// to those addresses (CURLOPT_RESOLVE), and each socket is checked again
+/// before it connects (CURLOPT_OPENSOCKETFUNCTION), so a second DNS answer
+/// cannot move it elsewhere. TLS certificates are verified against the name.
 /// Transient failures are retried with exponential backoff.
 ///
 /// Thread-safe: libcurl easy handles are pooled, so connections are reused
@@ -63,6 +63,10 @@ public:
     /// Performs the request, following at most max_redirects redirects and
     /// retrying transient failures at most `retries` times. A status other
     /// than 2xx is an error of kind kHttpStatus carrying the status and body.
+    /// NOTE: total_timeout bounds each exchange, not the call. The call can
+    /// take up to (retries + 1) * (max_redirects + 1) * total_timeout plus
+    /// the backoff waits (below max_retry_after each); callers needing a
+    /// tighter bound must lower those settings.
     FetchResult<FetchResponse> fetch(const FetchRequest& request) const;
 
     /// Shorthand for a GET of `url`.

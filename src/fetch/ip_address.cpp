@@ -39,7 +39,7 @@ bool has_hex_prefix(std::string_view text) {
 
 // One part of an inet_aton number: 0x hexadecimal (digits may be absent, as
 // in inet_aton and the WHATWG parser), leading-zero octal, or decimal.
-// Values above 2^32 are rejected so the arithmetic below never overflows.
+// Values of 2^32 and above are rejected, so the arithmetic cannot overflow.
 std::optional<std::uint64_t> parse_ipv4_part(std::string_view part) {
     if (part.empty()) {
         return std::nullopt;

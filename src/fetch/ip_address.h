@@ -70,7 +70,7 @@ std::optional<IpAddress> parse_ipv6(std::string_view text);
 /// single host (/32 or /128). Host bits below the prefix must be zero.
 std::optional<IpNetwork> parse_cidr(std::string_view text);
 
-/// What the host part of a URL denotes.
+/// The meaning of a URL host: an IP address or a DNS name.
 struct HostLiteral {
     enum class Kind { kAddress, kName };
 
@@ -82,13 +82,13 @@ struct HostLiteral {
 };
 
 /// Reads a URL host ("[::1]", "127.1", "0x7f.0.0.1", "Fed.Test.",
-/// "[fe80::1%25eth0]") the way URL parsers and the system resolver would:
-/// a bracketed or colon-holding host must be IPv6; a host whose last label
-/// is a number (digits, or 0x and hex digits) must be an IPv4 number in any
-/// inet_aton form; anything else must be a DNS name (ASCII letters, digits,
-/// '-' and '_', labels of 1 to 63 characters, 253 at most). Returns nothing
-/// when the host is malformed, so a numeric-looking host can never pass as a
-/// name that a resolver would later read as an address.
+/// "[fe80::1%25eth0]") the way URL parsers and the system resolver would.
+/// A bracketed host, or one containing ':', must be IPv6. A host whose last
+/// label is a number (digits, or 0x and hex digits) must be an IPv4 number
+/// in an inet_aton form. Anything else must be a DNS name: ASCII letters,
+/// digits, '-' and '_', labels of 1 to 63 characters, 253 in all. Returns
+/// nothing for a malformed host, so a numeric-looking host can never pass
+/// as a name that a resolver would later read as an address.
 std::optional<HostLiteral> parse_host_literal(std::string_view host);
 
 }  // namespace inmor::fetch

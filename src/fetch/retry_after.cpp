@@ -12,7 +12,7 @@
 namespace inmor::fetch {
 namespace {
 
-// Longer delays are all the same to the fetcher: it never waits that long.
+// Longer delays are clamped to a day; the fetcher waits max_retry_after at most.
 constexpr std::chrono::seconds kMaxParsedDelay{86400};
 
 std::optional<std::chrono::seconds> parse_delay_seconds(std::string_view value) {

@@ -2,7 +2,7 @@
 # End-to-end test of the guarded fetcher inside a network namespace of its
 # own: an https server with a test CA listens on 127.0.0.1 and 127.0.0.2 in
 # the namespace, and fetch_probe (run there with `ip netns exec`) must be
-# refused or succeed as the guard's rules say. Needs root for `ip netns`.
+# refused or succeed as the guard's rules require. Needs root for `ip netns`.
 #
 #   netns_test.sh FETCH_PROBE PYTHON3 TEST_SERVER_SCRIPT
 set -uo pipefail

@@ -12,7 +12,7 @@ Paths (query parameters in brackets):
                         chunked body, one chunk of `size` bytes every `delay` s
   /slow [delay]         waits `delay` s, then 200
   /status [code, key, retry_after]
-                        answers `code` (with Retry-After when given)
+                        responds with `code` (and Retry-After when given)
   /flaky [key, fail, code, retry_after]
                         the first `fail` requests per key answer `code`, then 200
   /redirect [to, code]  redirect to `to` with `code` (default 302)

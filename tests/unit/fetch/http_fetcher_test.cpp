@@ -100,7 +100,7 @@ TEST_F(HttpFetcherTest, GuardRefusesLoopbackInEveryForm) {
     EXPECT_EQ(attempts("guard"), 0);
 }
 
-TEST_F(HttpFetcherTest, AllowedNetworkPassesGuardAndTlsIsStillVerified) {
+TEST_F(HttpFetcherTest, AllowedNetworkStillVerifiesTls) {
     FetchConfig config = development_config();
     config.allow_http = false;
     config.allowed_networks = {"127.0.0.1/32"};
