@@ -162,6 +162,7 @@ expect "hex short loopback refused" '^error kind=refused_by_guard ' \
     "https://0x7f.1:$port1/text"
 expect "mapped IPv6 loopback refused" '^error kind=refused_by_guard ' \
     "https://[::ffff:127.0.0.1]:$port1/text"
+expect "IPv6 loopback refused" '^error kind=refused_by_guard ' "https://[::1]:$port1/text"
 expect "allowed network succeeds" '^ok status=200 bytes=11 ' "${allow1[@]}" "$base1/text"
 expect "hex short form fetched as 127.0.0.1" "^ok status=200 .*final_url=$base1/text" \
     "${allow1[@]}" "https://0x7f.1:$port1/text"

@@ -19,7 +19,8 @@ Paths (query parameters in brackets):
   /loop [n]             redirects to /loop?n=n+1 forever
   /echo                 200 with the method, content type and body it received
   /attempts [key]       how many requests /status and /flaky saw for `key`
-Every request to /status and /flaky counts under its key.
+Every request to /status and /flaky counts under its key, and every new
+connection under the key "connections".
 """
 
 import argparse
@@ -42,6 +43,10 @@ def count(key):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        count("connections")
+        super().setup()
 
     def log_message(self, format, *args):
         sys.stderr.write("test_server: " + (format % args) + "\n")

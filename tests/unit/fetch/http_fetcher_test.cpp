@@ -382,6 +382,20 @@ TEST_F(HttpFetcherTest, SeeOtherAfterPostContinuesAsGet) {
     EXPECT_EQ(response->body.substr(0, 4), "GET\n");
 }
 
+TEST_F(HttpFetcherTest, ReusesConnectionAcrossCalls) {
+    HttpFetcher fetcher(development_config());
+
+    for (int i = 0; i < 5; ++i) {
+        FetchResult<FetchResponse> response = fetcher.get(server_.url("/text"));
+        ASSERT_TRUE(response.has_value()) << response.error().message;
+    }
+    FetchResult<FetchResponse> connections =
+        fetcher.get(server_.url("/attempts?key=connections"));
+
+    ASSERT_TRUE(connections.has_value()) << connections.error().message;
+    EXPECT_EQ(connections->body, "1");
+}
+
 TEST_F(HttpFetcherTest, ServesManyThreadsAtOnce) {
     HttpFetcher fetcher(development_config());
     std::atomic<int> successes{0};
