@@ -87,8 +87,16 @@ std::string resolve_entry(const FetchTarget& target) {
     std::string entry = target.url.host + ":" + std::to_string(target.url.port) + ":";
     for (std::size_t i = 0; i < target.addresses.size(); ++i) {
         const IpAddress& address = target.addresses[i];
-        entry += i == 0 ? "" : ",";
-        entry += address.is_v4() ? address.to_string() : "[" + address.to_string() + "]";
+        if (i > 0) {
+            entry += ',';
+        }
+        if (address.is_v4()) {
+            entry += address.to_string();
+        } else {
+            entry += '[';
+            entry += address.to_string();
+            entry += ']';
+        }
     }
     return entry;
 }

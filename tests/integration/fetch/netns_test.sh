@@ -46,6 +46,7 @@ cat > "/etc/netns/$namespace/hosts" <<HOSTS
 127.0.0.1 fed.test
 127.0.0.1 wrong-name.test
 127.0.0.2 other.test
+::1 v6.test
 HOSTS
 
 in_namespace() {
@@ -62,7 +63,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
     -subj "/CN=fed.test" -keyout "$work/server.key" -out "$work/server.csr" \
     2>>"$work/openssl.log" || fail_setup "openssl: cannot create the server key"
-printf 'subjectAltName=DNS:fed.test,DNS:other.test,IP:127.0.0.1,IP:127.0.0.2\n' \
+printf 'subjectAltName=DNS:fed.test,DNS:other.test,DNS:v6.test,IP:127.0.0.1,IP:127.0.0.2,IP:::1\n' \
     > "$work/server.ext"
 openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" \
     -CAcreateserial -days 2 -extfile "$work/server.ext" -out "$work/server.pem" \
@@ -94,6 +95,8 @@ start_server 127.0.0.1
 port1="$server_port"
 start_server 127.0.0.2
 port2="$server_port"
+start_server ::1
+port6="$server_port"
 base1="https://127.0.0.1:$port1"
 base2="https://127.0.0.2:$port2"
 echo "servers: $base1 $base2 namespace=$namespace"
@@ -175,6 +178,14 @@ expect "name mapped to loopback refused" '^error kind=refused_by_guard ' \
 expect "name mapped to an allowed address succeeds with TLS by name" \
     "^ok status=200 .*final_url=https://fed.test:$port1/text" \
     "${allow1[@]}" "https://FED.test.:$port1/text"
+expect "name mapped to IPv6 loopback refused" '^error kind=refused_by_guard ' \
+    "https://v6.test:$port6/text"
+expect "name pinned to an allowed IPv6 address succeeds" \
+    "^ok status=200 .*final_url=https://v6.test:$port6/text" \
+    --allow-network ::1/128 "https://v6.test:$port6/text"
+expect "IPv6 literal in an allowed network succeeds" \
+    "^ok status=200 .*final_url=https://\[::1\]:$port6/" \
+    --allow-network ::1/128 "https://[0:0::1]:$port6/text"
 expect "certificate not valid for the name fails TLS" '^error kind=tls ' \
     "${allow1[@]}" "https://wrong-name.test:$port1/text"
 expect "unknown CA fails TLS" '^error kind=tls ' \

@@ -25,6 +25,7 @@ connection under the key "connections".
 
 import argparse
 import http.server
+import socket
 import ssl
 import sys
 import threading
@@ -155,6 +156,10 @@ class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
 
+class Server6(Server):
+    address_family = socket.AF_INET6
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -163,7 +168,8 @@ def main():
     parser.add_argument("--key", help="PEM private key for --cert")
     args = parser.parse_args()
 
-    server = Server((args.host, args.port), Handler)
+    server_class = Server6 if ":" in args.host else Server
+    server = server_class((args.host, args.port), Handler)
     if args.cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(args.cert, args.key)
