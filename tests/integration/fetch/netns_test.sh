@@ -47,6 +47,8 @@ cat > "/etc/netns/$namespace/hosts" <<HOSTS
 127.0.0.1 wrong-name.test
 127.0.0.2 other.test
 ::1 v6.test
+127.0.0.1 mixed.test
+127.0.0.2 mixed.test
 HOSTS
 
 in_namespace() {
@@ -63,8 +65,8 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
     -subj "/CN=fed.test" -keyout "$work/server.key" -out "$work/server.csr" \
     2>>"$work/openssl.log" || fail_setup "openssl: cannot create the server key"
-printf 'subjectAltName=DNS:fed.test,DNS:other.test,DNS:v6.test,IP:127.0.0.1,IP:127.0.0.2,IP:::1\n' \
-    > "$work/server.ext"
+names="DNS:fed.test,DNS:other.test,DNS:v6.test,DNS:mixed.test"
+printf 'subjectAltName=%s,IP:127.0.0.1,IP:127.0.0.2,IP:::1\n' "$names" > "$work/server.ext"
 openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" \
     -CAcreateserial -days 2 -extfile "$work/server.ext" -out "$work/server.pem" \
     2>>"$work/openssl.log" || fail_setup "openssl: cannot sign the server certificate"
@@ -178,6 +180,10 @@ expect "name mapped to loopback refused" '^error kind=refused_by_guard ' \
 expect "name mapped to an allowed address succeeds with TLS by name" \
     "^ok status=200 .*final_url=https://fed.test:$port1/text" \
     "${allow1[@]}" "https://FED.test.:$port1/text"
+expect "name refused when one of its addresses is refused" \
+    '^error kind=refused_by_guard .*127\.0\.0\.2' "${allow1[@]}" "https://mixed.test:$port1/text"
+expect "same name succeeds when all its addresses are allowed" '^ok status=200 ' \
+    --allow-network 127.0.0.0/8 "https://mixed.test:$port1/text"
 expect "name mapped to IPv6 loopback refused" '^error kind=refused_by_guard ' \
     "https://v6.test:$port6/text"
 expect "name pinned to an allowed IPv6 address succeeds" \
