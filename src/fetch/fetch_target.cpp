@@ -1,0 +1,213 @@
+// URL normalisation, name resolution and the address check that together
+// decide where a fetch may connect.
+#include "fetch/fetch_target.h"
+
+#include "fetch/address_guard.h"
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace inmor::fetch {
+namespace {
+
+FetchError invalid_url(std::string_view url, std::string_view reason) {
+    FetchError error;
+    error.kind = FetchErrorKind::kInvalidUrl;
+    error.url = std::string(url);
+    error.message = "invalid URL " + std::string(url) + ": " + std::string(reason);
+    return error;
+}
+
+std::optional<std::uint16_t> parse_port(std::string_view text) {
+    if (text.empty() || text.size() > 5) {
+        return std::nullopt;
+    }
+    unsigned value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (value == 0 || value > 65535) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint16_t>(value);
+}
+
+std::optional<IpAddress> address_from_sockaddr(const sockaddr* address) {
+    if (address->sa_family == AF_INET) {
+        const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
+        return IpAddress::v4(ntohl(v4->sin_addr.s_addr));
+    }
+    if (address->sa_family == AF_INET6) {
+        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
+        std::array<std::uint8_t, 16> bytes{};
+        std::copy_n(v6->sin6_addr.s6_addr, 16, bytes.begin());
+        return IpAddress::v6(bytes);
+    }
+    return std::nullopt;
+}
+
+struct AddrinfoDeleter {
+    void operator()(addrinfo* list) const { freeaddrinfo(list); }
+};
+
+// NOTE: getaddrinfo blocks for as long as the system resolver takes
+// (resolv.conf timeout and attempts), which connect_timeout does not bound.
+// A stalled DNS server therefore delays a fetch beyond its configured timeouts.
+FetchResult<std::vector<IpAddress>> resolve_name(const std::string& name, std::string_view url) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* raw_list = nullptr;
+    int status = getaddrinfo(name.c_str(), nullptr, &hints, &raw_list);
+    std::unique_ptr<addrinfo, AddrinfoDeleter> list(raw_list);
+
+    if (status != 0) {
+        FetchError error;
+        bool not_found = status == EAI_NONAME || status == EAI_NODATA;
+        error.kind = not_found ? FetchErrorKind::kNameNotFound : FetchErrorKind::kResolveFailed;
+        error.url = std::string(url);
+        error.message = "resolving " + name + " failed: " + gai_strerror(status);
+        return error;
+    }
+
+    std::vector<IpAddress> addresses;
+    for (const addrinfo* entry = list.get(); entry != nullptr; entry = entry->ai_next) {
+        std::optional<IpAddress> address = address_from_sockaddr(entry->ai_addr);
+        if (address && std::find(addresses.begin(), addresses.end(), *address) ==
+                           addresses.end()) {
+            addresses.push_back(*address);
+        }
+    }
+    if (addresses.empty()) {
+        FetchError error;
+        error.kind = FetchErrorKind::kNameNotFound;
+        error.url = std::string(url);
+        error.message = "resolving " + name + " returned no IP address";
+        return error;
+    }
+    return addresses;
+}
+
+}  // namespace
+
+FetchResult<ParsedFetchUrl> parse_fetch_url(std::string_view url, bool allow_http) {
+    boost::system::result<boost::urls::url_view> view = boost::urls::parse_uri(url);
+    if (!view) {
+        return invalid_url(url, "not an absolute URL");
+    }
+
+    ParsedFetchUrl parsed;
+    std::string scheme = view->scheme();
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (scheme != "https" && !(scheme == "http" && allow_http)) {
+        return invalid_url(url, allow_http ? "scheme must be http or https"
+                                           : "scheme must be https (allow_http is off)");
+    }
+    parsed.https = scheme == "https";
+    if (view->has_userinfo()) {
+        return invalid_url(url, "user information is not allowed");
+    }
+    // Boost.URL 1.81 ends the authority of "https://1.2.3.4.5/" after
+    // "1.2.3.4" and leaves ".5/" as the path. A path after an authority must
+    // start with '/', so such a split means the host is malformed.
+    std::string_view path = view->encoded_path();
+    if (!view->has_authority() || (!path.empty() && path.front() != '/')) {
+        return invalid_url(url, "malformed host");
+    }
+    if (view->host_type() == boost::urls::host_type::ipvfuture) {
+        return invalid_url(url, "IPvFuture hosts are not supported");
+    }
+
+    // The host literal decides what the host denotes. The URL gets the
+    // canonical spelling, so libcurl connects to exactly what the guard checked.
+    std::optional<HostLiteral> host = parse_host_literal(view->encoded_host());
+    if (!host) {
+        return invalid_url(url, "malformed host");
+    }
+    std::string host_in_url;
+    if (host->kind == HostLiteral::Kind::kAddress) {
+        if (!host->address.zone().empty()) {
+            return invalid_url(url, "IPv6 zone ids are not supported");
+        }
+        parsed.address = host->address;
+        parsed.host = host->address.to_string();
+        host_in_url = host->address.is_v4() ? parsed.host : "[" + parsed.host + "]";
+    } else {
+        parsed.host = host->name;
+        host_in_url = host->name;
+    }
+
+    std::uint16_t default_port = parsed.https ? 443 : 80;
+    parsed.port = default_port;
+    if (view->has_port() && !view->port().empty()) {
+        std::optional<std::uint16_t> port = parse_port(view->port());
+        if (!port) {
+            return invalid_url(url, "port must be 1 to 65535");
+        }
+        parsed.port = *port;
+    }
+
+    boost::urls::url canonical(*view);
+    canonical.set_scheme(scheme);
+    canonical.set_encoded_host(host_in_url);
+    canonical.remove_fragment();
+    if (canonical.encoded_path().empty()) {
+        canonical.set_encoded_path("/");
+    }
+    parsed.url = std::string(canonical.buffer());
+    return parsed;
+}
+
+std::optional<FetchError> check_addresses(std::span<const IpAddress> addresses,
+                                          const GuardPolicy& policy, std::string_view url) {
+    if (policy.allow_any_address) {
+        return std::nullopt;
+    }
+    for (const IpAddress& address : addresses) {
+        if (!is_address_allowed(address, policy.allowed_networks)) {
+            FetchError error;
+            error.kind = FetchErrorKind::kRefusedByGuard;
+            error.url = std::string(url);
+            error.message = "refused to fetch " + std::string(url) + ": address " +
+                            address.to_string() + " is " +
+                            std::string(address_category_name(classify_address(address))) +
+                            " and not in fetch.allowed_networks";
+            return error;
+        }
+    }
+    return std::nullopt;
+}
+
+FetchResult<FetchTarget> resolve_fetch_target(ParsedFetchUrl url, const GuardPolicy& policy) {
+    FetchTarget target;
+    if (url.address) {
+        target.addresses.push_back(*url.address);
+    } else {
+        FetchResult<std::vector<IpAddress>> addresses = resolve_name(url.host, url.url);
+        if (!addresses) {
+            return addresses.error();
+        }
+        target.addresses = std::move(*addresses);
+    }
+
+    // One refused address refuses the whole name: the resolver order, and
+    // so the address libcurl would try, is not under our control.
+    if (std::optional<FetchError> refusal = check_addresses(target.addresses, policy, url.url)) {
+        return *refusal;
+    }
+    target.url = std::move(url);
+    return target;
+}
+
+}  // namespace inmor::fetch

@@ -1,0 +1,60 @@
+// FetchTarget: a URL checked by the guard, with the addresses its host
+// resolved to, ready to be pinned for the connection.
+#pragma once
+
+#include "fetch/fetch_error.h"
+#include "fetch/ip_address.h"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace inmor::fetch {
+
+/// A parsed fetch URL, before name resolution.
+struct ParsedFetchUrl {
+    /// The URL with a canonical host (lowercase name without trailing dot,
+    /// or the address the literal denotes) and no fragment.
+    std::string url;
+    bool https = true;
+    /// The host as the canonical URL spells it, without IPv6 brackets.
+    std::string host;
+    std::uint16_t port = 0;
+    /// Set when the host is an address literal; `host` is then its text.
+    std::optional<IpAddress> address;
+};
+
+/// Parses and normalises a URL for fetching. Only absolute http and https
+/// URLs are accepted, https only unless `allow_http`. User information,
+/// port 0 and IPv6 zone ids are rejected, and the host must pass
+/// parse_host_literal. Errors are kInvalidUrl.
+FetchResult<ParsedFetchUrl> parse_fetch_url(std::string_view url, bool allow_http);
+
+/// A URL whose every address passed the guard.
+struct FetchTarget {
+    ParsedFetchUrl url;
+    /// Every address the host resolved to (or the literal), all allowed.
+    std::vector<IpAddress> addresses;
+};
+
+/// The rules the guard applies to each address.
+struct GuardPolicy {
+    std::span<const IpNetwork> allowed_networks;
+    /// Development switch: every address passes.
+    bool allow_any_address = false;
+};
+
+/// Resolves the host with getaddrinfo (unless it is an address literal) and
+/// checks every address it returns. Fails with kRefusedByGuard when any
+/// address is refused, kNameNotFound or kResolveFailed when resolution
+/// fails.
+FetchResult<FetchTarget> resolve_fetch_target(ParsedFetchUrl url, const GuardPolicy& policy);
+
+/// Checks addresses against the guard: kRefusedByGuard naming the first
+/// refused address and its category, or nothing when all pass.
+std::optional<FetchError> check_addresses(std::span<const IpAddress> addresses,
+                                          const GuardPolicy& policy, std::string_view url);
+
+}  // namespace inmor::fetch
