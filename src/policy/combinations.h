@@ -1,0 +1,17 @@
+// Which operators may share a metadata parameter policy, and on what
+// conditions (the "Combination with other operators" rules of each operator).
+#pragma once
+
+#include "common/error.h"
+#include "policy/metadata_policy.h"
+
+#include <string_view>
+
+namespace inmor::policy {
+
+/// Checks every pair of operators in `policy` against the combination rules.
+/// Run on each statement's policy and again on each merged parameter policy.
+/// `where` names the parameter policy; errors carry kInvalidTrustChain.
+Result<void> check_combinations(const ParameterPolicy& policy, std::string_view where);
+
+}  // namespace inmor::policy

@@ -1,0 +1,23 @@
+// Set operations over JSON arrays, as the array operators need them. Element
+// equality is Boost.JSON equality: member order in objects does not matter.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
+
+namespace inmor::policy {
+
+/// True when `values` holds an element equal to `element`.
+bool contains(const boost::json::array& values, const boost::json::value& element);
+
+/// True when every element of `part` is in `whole`.
+bool is_subset(const boost::json::array& part, const boost::json::array& whole);
+
+/// `first` followed by the elements of `second` it does not hold yet.
+boost::json::array set_union(const boost::json::array& first, const boost::json::array& second);
+
+/// The elements of `first` that are also in `second`, in the order of `first`.
+boost::json::array set_intersection(const boost::json::array& first,
+                                    const boost::json::array& second);
+
+}  // namespace inmor::policy
