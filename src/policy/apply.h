@@ -11,9 +11,9 @@ namespace inmor::policy {
 
 /// Applies `policy` (from resolve_metadata_policy) to `metadata`, the
 /// subject's metadata claim keyed by entity type. The caller first applies the
-/// `metadata` claim of the Immediate Superior's Subordinate Statement and then
+/// `metadata` claim of the Immediate Superior's Subordinate Statement. Then it
 /// removes the entity types that `allowed_entity_types` constraints exclude
-/// (section "Entity Type Constraints"); this function does neither.
+/// (section "Entity Type Constraints"). This function does neither step.
 ///
 /// For each entity type present in both, each parameter policy runs its
 /// operators in the order value, add, default, one_of, subset_of, superset_of,

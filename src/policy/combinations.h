@@ -1,5 +1,5 @@
-// Which operators may share a metadata parameter policy, and on what
-// conditions (the "Combination with other operators" rules of each operator).
+// The operator combination check: the conditions under which two operators
+// may share a metadata parameter policy (section "Standard Operators").
 #pragma once
 
 #include "common/error.h"

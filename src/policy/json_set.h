@@ -7,13 +7,13 @@
 
 namespace inmor::policy {
 
-/// True when `values` holds an element equal to `element`.
+/// True when `values` contains an element equal to `element`.
 bool contains(const boost::json::array& values, const boost::json::value& element);
 
 /// True when every element of `part` is in `whole`.
 bool is_subset(const boost::json::array& part, const boost::json::array& whole);
 
-/// `first` followed by the elements of `second` it does not hold yet.
+/// `first` followed by the elements of `second` that it does not contain yet.
 boost::json::array set_union(const boost::json::array& first, const boost::json::array& second);
 
 /// The elements of `first` that are also in `second`, in the order of `first`.

@@ -15,8 +15,8 @@ std::string join_path(std::string_view root, std::string_view entity_type,
     return path;
 }
 
-std::string located(std::string_view where, std::string_view what) {
-    return std::string(where) + ": " + std::string(what);
+std::string located(std::string_view where, std::string_view problem) {
+    return std::string(where) + ": " + std::string(problem);
 }
 
 }  // namespace
@@ -29,12 +29,12 @@ std::string metadata_path(std::string_view entity_type, std::string_view paramet
     return join_path("metadata", entity_type, parameter);
 }
 
-Error policy_error(std::string_view where, std::string_view what) {
-    return Error(ErrorCode::kInvalidTrustChain, located(where, what));
+Error policy_error(std::string_view where, std::string_view problem) {
+    return Error(ErrorCode::kInvalidTrustChain, located(where, problem));
 }
 
-Error metadata_error(std::string_view where, std::string_view what) {
-    return Error(ErrorCode::kInvalidMetadata, located(where, what));
+Error metadata_error(std::string_view where, std::string_view problem) {
+    return Error(ErrorCode::kInvalidMetadata, located(where, problem));
 }
 
 }  // namespace inmor::policy

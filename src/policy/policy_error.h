@@ -1,5 +1,5 @@
-// How the policy engine reports failures: a policy error makes the trust
-// chain invalid, a metadata error means the subject's metadata breaks the policy.
+// Error builders of the policy engine. A policy error makes the trust chain
+// invalid. A metadata error means the subject's metadata violates the policy.
 #pragma once
 
 #include "common/error.h"
@@ -17,11 +17,12 @@ std::string metadata_path(std::string_view entity_type, std::string_view paramet
 
 /// A policy error (section "Enforcement"): malformed policy, disallowed
 /// operator combination, failed merge or unsupported critical operator.
-/// Code kInvalidTrustChain; message "<where>: <what>".
-Error policy_error(std::string_view where, std::string_view what);
+/// Code kInvalidTrustChain; message "<where>: <problem>".
+Error policy_error(std::string_view where, std::string_view problem);
 
 /// Metadata that the resolved policy rejects, or whose parameter has a JSON
-/// type the operator cannot act on. Code kInvalidMetadata; message "<where>: <what>".
-Error metadata_error(std::string_view where, std::string_view what);
+/// type the operator cannot act on. Code kInvalidMetadata; message
+/// "<where>: <problem>".
+Error metadata_error(std::string_view where, std::string_view problem);
 
 }  // namespace inmor::policy

@@ -20,7 +20,7 @@ struct StatementPolicyClaims {
 /// Resolves the metadata policy of a trust chain. `statements` are the chain's
 /// Subordinate Statements from the one issued by the Trust Anchor down to the
 /// one issued by the subject's Immediate Superior. First the names in every
-/// `metadata_policy_crit` are collected; then each present `metadata_policy`
+/// `metadata_policy_crit` are collected. Then each present `metadata_policy`
 /// is validated (structure, operator value types, combinations, critical
 /// operators) and merged into the policies above it. Returns an empty policy
 /// when no statement carries one. Any error is a policy error with code

@@ -1,7 +1,8 @@
-// Runs every case of the shared metadata policy test vectors: the trust
-// anchor's policy (TA) and an intermediate's (INT) are resolved, compared
-// with `merged`, applied to `metadata` and compared with `resolved`, or the
-// expected `error` (invalid_policy or invalid_metadata) must come back.
+// Runs every case of Connect2id's metadata policy test vectors. Each case
+// resolves a trust anchor policy (TA) and an intermediate policy (INT) and
+// compares the result with `merged`. It then applies the result to `metadata`
+// and compares with `resolved`. An `error` case expects invalid_policy from
+// resolution or invalid_metadata from application instead.
 #include "common/json.h"
 #include "policy/apply.h"
 #include "policy/resolve.h"
