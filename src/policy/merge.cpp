@@ -20,7 +20,9 @@ Result<void> merge_operand(Op op, bj::value& current, const bj::value& subordina
     switch (op) {
         case Op::kValue:
         case Op::kDefault:
-            if (current != subordinate) {
+            // NOTE: arrays must be equal in order too, so ["a", "b"] and
+            // ["b", "a"] conflict. The specification only says "equal".
+            if (!json_equal(current, subordinate)) {
                 return policy_error(where, std::string(operator_name(op)) +
                                                " differs from the superior's " +
                                                std::string(operator_name(op)));

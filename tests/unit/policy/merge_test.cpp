@@ -52,6 +52,11 @@ const MergeCase kMergeCases[] = {
     // value: equal or conflict
     {"ValueEqualMerges", R"({"p": {"value": "a"}})", R"({"p": {"value": "a"}})",
      R"({"p": {"value": "a"}})"},
+    {"ValueEqualNumbersMerge", R"({"p": {"value": 86400}})", R"({"p": {"value": 86400.0}})",
+     R"({"p": {"value": 86400}})"},
+    {"ValueArraysInOtherOrderConflict", R"({"p": {"value": ["a", "b"]}})",
+     R"({"p": {"value": ["b", "a"]}})", nullptr,
+     "metadata_policy.openid_relying_party.p: value differs from the superior's value"},
     {"ValueNullEqualMerges", R"({"p": {"value": null}})", R"({"p": {"value": null}})",
      R"({"p": {"value": null}})"},
     {"ValueConflictIsPolicyError", R"({"p": {"value": "a"}})", R"({"p": {"value": "b"}})",
