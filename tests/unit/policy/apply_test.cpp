@@ -228,6 +228,22 @@ TEST(ApplyMetadataPolicyEntityTypes, EntityTypeMetadataMustBeObject) {
     EXPECT_EQ(resolved.error().message(), "metadata.openid_relying_party: must be an object");
 }
 
+TEST(ApplyMetadataPolicyLimits, RejectsParameterArrayOverLimit) {
+    const MetadataPolicy policy = parse_relying_party_policy(R"({"p": {"subset_of": [1]}})").value();
+    bj::array values;
+    for (std::size_t index = 0; index <= kMaxArrayElements; ++index) {
+        values.emplace_back(index);
+    }
+    const bj::object metadata{{kRelyingParty, bj::object{{"p", std::move(values)}}}};
+
+    const Result<bj::object> resolved = apply_metadata_policy(policy, metadata);
+
+    ASSERT_FALSE(resolved.has_value());
+    EXPECT_EQ(resolved.error().code(), ErrorCode::kInvalidMetadata);
+    EXPECT_EQ(resolved.error().message(),
+              "metadata.openid_relying_party.p: array parameter must not have more than 1000 elements");
+}
+
 TEST(ApplyMetadataPolicyEntityTypes, EmptyPolicyReturnsMetadataUnchanged) {
     const bj::object metadata = under_relying_party(R"({"client_name": "RP"})");
 

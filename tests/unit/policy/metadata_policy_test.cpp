@@ -150,6 +150,40 @@ TEST(ParseMetadataPolicyStructure, SerializationRoundTrips) {
     EXPECT_EQ(metadata_policy_to_json(*parsed), claim);
 }
 
+// A parameter policy {"p": {<op>: [0, 1, ..., count - 1]}}.
+boost::json::object policy_with_array(const char* op, std::size_t count) {
+    boost::json::array values;
+    for (std::size_t index = 0; index < count; ++index) {
+        values.emplace_back(index);
+    }
+    return {{"p", boost::json::object{{op, std::move(values)}}}};
+}
+
+TEST(ParseMetadataPolicyLimits, AcceptsArrayAtLimit) {
+    const auto parsed = parse_relying_party_policy(
+        to_json(policy_with_array("subset_of", kMaxArrayElements)));
+
+    EXPECT_TRUE(parsed.has_value()) << error_message(parsed);
+}
+
+TEST(ParseMetadataPolicyLimits, RejectsOperatorArrayOverLimit) {
+    const auto parsed = parse_relying_party_policy(
+        to_json(policy_with_array("add", kMaxArrayElements + 1)));
+
+    ASSERT_FALSE(parsed.has_value());
+    EXPECT_EQ(parsed.error().message(),
+              "metadata_policy.openid_relying_party.p: add must not have more than 1000 elements");
+}
+
+TEST(ParseMetadataPolicyLimits, RejectsValueArrayOverLimit) {
+    const auto parsed = parse_relying_party_policy(
+        to_json(policy_with_array("value", kMaxArrayElements + 1)));
+
+    ASSERT_FALSE(parsed.has_value());
+    EXPECT_EQ(parsed.error().message(),
+              "metadata_policy.openid_relying_party.p: value must not have more than 1000 elements");
+}
+
 TEST(AddCriticalOperators, CollectsNames) {
     CriticalOperators critical;
 
