@@ -66,7 +66,8 @@ TEST(SetIntersection, MatchesObjectsRegardlessOfMemberOrder) {
 }
 
 TEST(SetUnion, SkipsDuplicatesWithinSecond) {
-    const auto result = set_union(json(R"(["a"])").as_array(), json(R"(["b", "b", 2, 2.0])").as_array());
+    const auto result =
+        set_union(json(R"(["a"])").as_array(), json(R"(["b", "b", 2, 2.0])").as_array());
 
     EXPECT_EQ(boost::json::value(result), json(R"(["a", "b", 2])"));
 }

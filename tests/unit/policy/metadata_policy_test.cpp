@@ -142,7 +142,8 @@ TEST(ParseMetadataPolicyStructure, SerializationRoundTrips) {
     const auto claim = json(R"({"openid_relying_party": {
         "grant_types": {"default": ["authorization_code"], "subset_of": ["authorization_code"]},
         "client_name#ja": {"essential": true}},
-        "openid_provider": {"id_token_signing_alg_values_supported": {"superset_of": ["ES256"]}}})");
+        "openid_provider": {
+            "id_token_signing_alg_values_supported": {"superset_of": ["ES256"]}}})");
 
     const auto parsed = parse_metadata_policy(claim, {});
 
@@ -207,7 +208,8 @@ TEST(AddCriticalOperators, RejectsNonStringName) {
     const auto added = add_critical_operators(json("[1]"), critical);
 
     ASSERT_FALSE(added.has_value());
-    EXPECT_EQ(added.error().message(), "metadata_policy_crit: must be an array of non-empty strings");
+    EXPECT_EQ(added.error().message(),
+              "metadata_policy_crit: must be an array of non-empty strings");
 }
 
 TEST(AddCriticalOperators, RejectsStandardOperator) {
