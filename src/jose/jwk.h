@@ -53,6 +53,8 @@ public:
     /// PS512 give RSA 2048, ES256/ES384/ES512 give P-256/P-384/P-521) or an
     /// EdDSA curve name (Ed25519, Ed448). The key carries `kty`, its key
     /// members, `kid` (the RFC 7638 thumbprint), `use: "sig"` and `alg: type`.
+    /// OKP keys thus carry the RFC 9864 names "Ed25519"/"Ed448" as `alg`;
+    /// jwcrypto 1.5.6 and npm jose 6.2 load such keys (tests/interop checks).
     static Result<Jwk> generate(std::string_view type);
 
     KeyType key_type() const { return key_type_; }
