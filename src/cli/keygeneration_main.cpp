@@ -37,8 +37,8 @@ struct Options {
     bool force = false;
 };
 
-std::runtime_error system_failure(const std::string& what, const fs::path& path) {
-    return std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
+std::runtime_error system_failure(const std::string& action, const fs::path& path) {
+    return std::runtime_error(action + " " + path.string() + ": " + std::strerror(errno));
 }
 
 void write_all(int descriptor, const std::string& text, const fs::path& path) {

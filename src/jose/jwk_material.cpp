@@ -146,6 +146,16 @@ Result<KeyMaterial> import_rsa(const json::object& members) {
                                        " bits, at least " + std::to_string(kMinRsaModulusBits) +
                                        " are required");
     }
+    if (modulus_bits > kMaxRsaModulusBits) {
+        return invalid_member("n", "RSA modulus has " + std::to_string(modulus_bits) +
+                                       " bits, at most " + std::to_string(kMaxRsaModulusBits) +
+                                       " are supported");
+    }
+    if (BN_num_bits(exponent->get()) > kMaxRsaExponentBits) {
+        return invalid_member("e", "RSA public exponent longer than " +
+                                       std::to_string(kMaxRsaExponentBits) +
+                                       " bits is not supported");
+    }
 
     // Multi-prime keys are rare and OpenSSL's JWK-style import has no slot for them.
     if (members.contains("oth")) {

@@ -190,6 +190,37 @@ def run_keygen_case(arguments):
         check("--force" in rerun.stderr, f"refusal does not mention --force: {rerun.stderr}")
         check(load_json(private_path) == private_members, "private.json changed without --force")
 
+        check_retire(arguments.keygen, output, public_path, kid)
+        check_force(arguments.keygen, arguments.name, output, private_members)
+
+
+def check_retire(keygen, output, public_path, kid):
+    before = int(time.time())
+    subprocess.run([keygen, f"--retire={public_path}", f"--output={output}",
+                    "--revoked=superseded"], check=True, capture_output=True)
+    retired_path = os.path.join(output, "historical_keys", f"{kid}.json")
+    retired = load_json(retired_path)
+    check(file_mode(retired_path) == 0o644, f"historical key mode {file_mode(retired_path):o}")
+    check(retired["kid"] == kid, "historical key lost its kid")
+    check(before <= retired["exp"] <= int(time.time()), f"exp is not now: {retired['exp']}")
+    check(retired["revoked"] == {"revoked_at": retired["exp"], "reason": "superseded"},
+          f"revoked is {retired.get('revoked')}")
+    check("d" not in retired, "historical key holds private members")
+    check(jwk.JWK(**retired).thumbprint() == kid, "historical key thumbprint is not its kid")
+
+    bad_reason = subprocess.run([keygen, f"--retire={public_path}", f"--output={output}",
+                                 "--revoked=lost"], capture_output=True, text=True)
+    check(bad_reason.returncode != 0, "an unknown revocation reason was accepted")
+
+
+def check_force(keygen, key_type, output, old_private_members):
+    subprocess.run([keygen, f"--type={key_type}", f"--output={output}", "--force"],
+                   check=True, capture_output=True)
+    new_private_members = load_json(os.path.join(output, "private.json"))
+    check(new_private_members["kid"] != old_private_members["kid"], "--force kept the old key")
+    check(os.path.exists(os.path.join(output, "publickeys", f"{new_private_members['kid']}.json")),
+          "--force wrote no public key file")
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
