@@ -2,7 +2,7 @@
 
 Usage: jose_report.py DIRECTORY CPU SECONDS
 
-DIRECTORY holds openssl-*.txt (`openssl speed` output) and bench-*.json
+DIRECTORY contains openssl-*.txt (`openssl speed` output) and bench-*.json
 (jose_bench JSON). The RS256 and ES256 rows take the best rate seen across all
 files, the other rows the rates of the single full run (the "-all" files).
 """
