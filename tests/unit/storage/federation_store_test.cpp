@@ -366,7 +366,7 @@ TEST_P(FederationStoreTest, CollectionSwapIsAtomicForReaders) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, FederationStoreTest,
-                         ::testing::Values(std::string("sqlite")),
+                         ::testing::Values(std::string("sqlite"), std::string("redis")),
                          engine_name);
 
 }  // namespace

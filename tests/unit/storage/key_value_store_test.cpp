@@ -295,7 +295,7 @@ TEST_P(KeyValueStoreTest, EmptyBatchIsNoOperation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, KeyValueStoreTest,
-                         ::testing::Values(std::string("sqlite")),
+                         ::testing::Values(std::string("sqlite"), std::string("redis")),
                          engine_name);
 
 }  // namespace
