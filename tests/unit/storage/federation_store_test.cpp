@@ -171,28 +171,6 @@ TEST_P(FederationStoreTest, JwksCacheUsesHashedKeyWithHourLifetime) {
     }
 }
 
-TEST_P(FederationStoreTest, PublishedKeysHaveTheOriginalLayout) {
-    if (!is_redis()) GTEST_SKIP() << "key types are checked on Redis only";
-    ASSERT_TRUE(federation_->publish_entity_configuration("ec"));
-    ASSERT_TRUE(federation_->publish_subordinate(kSub, "s", "e", EntityKind::kOpenidProvider));
-    ASSERT_TRUE(federation_->publish_trust_mark(kSub, kType, "abc"));
-
-    EXPECT_EQ(redis_type("inmor:entity_id"), "string");
-    EXPECT_EQ(redis_type("inmor:subordinates"), "hash");
-    EXPECT_EQ(redis_type("inmor:subordinates:jwt"), "hash");
-    EXPECT_EQ(redis_type("inmor:op"), "set");
-    EXPECT_EQ(redis_type("inmor:tm:" + std::string(kSub)), "hash");
-    EXPECT_EQ(redis_type("inmor:tmtype:" + std::string(kType)), "set");
-    EXPECT_EQ(redis_type("inmor:tmtypes"), "set");
-    EXPECT_EQ(redis_type("inmor:tm:alltime"), "set");
-    EXPECT_EQ(raw_->command({"HGET", "inmor:subordinates", std::string(kSub)}), "s");
-    EXPECT_EQ(raw_->command({"HGET", "inmor:subordinates:jwt", std::string(kSub)}), "e");
-    EXPECT_EQ(raw_->command({"HGET", "inmor:tm:" + std::string(kSub), std::string(kType)}),
-              "abc");
-    EXPECT_THAT(raw_->list({"SMEMBERS", "inmor:tm:alltime"}), ElementsAre(kAbcDigest));
-    EXPECT_THAT(raw_->list({"SMEMBERS", "inmor:op"}), ElementsAre(kSub));
-}
-
 // ---- Collection ------------------------------------------------------------------
 
 CollectionSnapshot make_snapshot(int generation, int entity_count,
