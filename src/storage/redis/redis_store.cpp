@@ -155,8 +155,8 @@ public:
     ConnectionPool(RedisEndpoint endpoint, RedisStoreOptions options)
         : endpoint_(std::move(endpoint)), options_(options) {}
 
-    /// A connection for one call; returned with give_back, or dropped with
-    /// discard when it failed.
+    /// Takes a connection for one call, idle or new. The caller returns it
+    /// with give_back, or drops it with discard when it failed.
     Result<Context> acquire() {
         {
             std::unique_lock lock(mutex_);
@@ -319,8 +319,8 @@ std::vector<Command> batch_commands(const WriteBatch& batch) {
 }
 
 // Redis runs every queued command even when one fails (no rollback), so a
-// failure here can leave part of the batch applied; it only happens when a
-// key holds another type than the layout expects.
+// failure here can leave part of the batch applied. It only happens when a
+// key contains a different type than the layout expects.
 Result<void> check_batch_replies(const std::vector<Reply>& replies, std::size_t operations) {
     for (std::size_t i = 0; i <= operations; ++i) {
         if (replies[i]->type == REDIS_REPLY_ERROR) {
@@ -341,6 +341,9 @@ Result<void> check_batch_replies(const std::vector<Reply>& replies, std::size_t 
 
 // ---- Change subscription --------------------------------------------------------------
 
+// Listens on its own connection. Redis pub/sub channels are shared by all
+// databases of a server, so deployments in different databases of one Redis
+// also receive each other's keys. That only costs extra cache reloads.
 class RedisSubscription final : public ChangeSubscription {
 public:
     RedisSubscription(RedisEndpoint endpoint, RedisStoreOptions options,

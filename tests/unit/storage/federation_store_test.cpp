@@ -208,6 +208,8 @@ TEST_P(FederationStoreTest, ReplaceCollectionPublishesEverything) {
     EXPECT_EQ(federation_->collection_ids_of_type("openid_provider")->size(), 3u);
     EXPECT_EQ(federation_->collection_ids_with_trust_mark(kType)->size(), 3u);
     EXPECT_THAT(*federation_->collection_trust_mark_types(), ElementsAre(kType));
+    EXPECT_THAT(*store_->set_members(keys::kCollectionEntityTypes),
+                ElementsAre("openid_provider"));
     EXPECT_EQ(federation_->collection_superiors("https://g1-e1.test")->value_or(""),
               R"(["https://ta.test"])");
     EXPECT_EQ(federation_->collection_trust_anchor()->value_or(""), "https://ta.test");
@@ -302,8 +304,8 @@ TEST_P(FederationStoreTest, ReplaceCollectionAnnouncesLiveKeys) {
     EXPECT_TRUE(recorder.wait_for("inmor:collection:by_type:openid_provider"));
 }
 
-// A reader polling while collections are swapped never sees ids of two walks
-// in one key, nor a partly filled key.
+// A reader polling while collections are swapped never reads ids of two
+// walks in one key, nor a partly filled key.
 TEST_P(FederationStoreTest, CollectionSwapIsAtomicForReaders) {
     constexpr int kEntities = 30;
     ASSERT_TRUE(federation_->replace_collection(

@@ -255,7 +255,7 @@ public:
 
     int port() const { return port_; }
 
-    /// Starts the server and waits until it answers PING.
+    /// Starts the server and waits until it accepts a login.
     bool start() {
         const std::string port = std::to_string(port_);
         const std::string log_file = directory_ + "/redis.log";
@@ -278,7 +278,7 @@ public:
         pid_ = -1;
     }
 
-    /// connected_clients from INFO, counting the connection that asks.
+    /// connected_clients from INFO, counting the connection that runs INFO.
     int connected_clients() {
         RawRedis raw("127.0.0.1", port_, 0);
         raw.command({"AUTH", password_});
@@ -450,7 +450,7 @@ TEST_F(RedisOutageTest, PoolStaysWithinMaxConnections) {
 
     EXPECT_EQ(failures.load(), 0);
     EXPECT_EQ(*store->set_size("k7"), 30u);
-    // Two pooled connections plus the one that asks.
+    // Two pooled connections plus the one that runs INFO.
     EXPECT_LE(server_->connected_clients(), 3);
 }
 

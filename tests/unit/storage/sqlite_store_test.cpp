@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -57,38 +58,45 @@ TEST(SqliteStore, DataOutlivesTheStore) {
     EXPECT_EQ((*reopened)->hash_get("inmor:subordinates", "e")->value_or(""), "s");
 }
 
-// A child process writes the same file while the parent writes and reads;
-// both see every write and the parent's subscriber hears the child's keys.
+// Set in the environment of a copy of this test binary that, instead of
+// running tests, writes kChildWrites hash fields to the file it names.
+constexpr const char* kWriterVariable = "INMOR_STORAGE_TEST_WRITER_PATH";
+constexpr int kChildWrites = 60;
+
+// Runs before main() in the child process, which leaves without running tests.
+const bool kWriterChecked = [] {
+    const char* path = std::getenv(kWriterVariable);
+    if (path == nullptr) return false;
+    auto own = open_sqlite_store(path);
+    if (!own) std::_Exit(3);
+    for (int i = 0; i < kChildWrites; ++i) {
+        if (!(*own)->apply(WriteBatch().hash_set("child", std::to_string(i), "v"))) {
+            std::_Exit(4);
+        }
+    }
+    std::_Exit(0);
+}();
+
+// Another process (this binary started again) writes the same file while
+// this one writes and reads. Both see every write, and this process's
+// subscriber receives the other's keys.
 TEST(SqliteStore, ProcessesShareTheFile) {
-    constexpr int kWrites = 60;
     TemporaryDirectory directory;
     const std::string path = directory.path() + "/federation.sqlite";
     auto store = open_sqlite_store(path);
     ASSERT_TRUE(store.has_value());
     ChangeRecorder recorder;
     auto subscription = (*store)->subscribe_changes(recorder.callback());
-    int go[2];
-    ASSERT_EQ(::pipe(go), 0);
 
     const pid_t child = ::fork();
     if (child == 0) {
-        // The child only touches its own store, then leaves without running
-        // the parent's destructors.
-        char signal = 0;
-        if (::read(go[0], &signal, 1) != 1) ::_exit(2);
-        auto own = open_sqlite_store(path);
-        if (!own) ::_exit(3);
-        for (int i = 0; i < kWrites; ++i) {
-            if (!(*own)->apply(WriteBatch().hash_set("child", std::to_string(i), "v"))) {
-                ::_exit(4);
-            }
-        }
-        ::_exit(0);
+        ::setenv(kWriterVariable, path.c_str(), 1);
+        ::execl("/proc/self/exe", "storage_test", static_cast<char*>(nullptr));
+        ::_exit(127);
     }
     ASSERT_GT(child, 0);
-    ASSERT_EQ(::write(go[1], "x", 1), 1);
     int failures = 0;
-    for (int i = 0; i < kWrites; ++i) {
+    for (int i = 0; i < kChildWrites; ++i) {
         if (!(*store)->apply(WriteBatch().hash_set("parent", std::to_string(i), "v"))) {
             ++failures;
         }
@@ -96,19 +104,18 @@ TEST(SqliteStore, ProcessesShareTheFile) {
     }
     int status = 0;
     ::waitpid(child, &status, 0);
-    ::close(go[0]);
-    ::close(go[1]);
 
+    EXPECT_FALSE(kWriterChecked);
     EXPECT_EQ(failures, 0);
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 0);
-    EXPECT_EQ(*(*store)->hash_length("parent"), std::size_t{kWrites});
-    EXPECT_EQ(*(*store)->hash_length("child"), std::size_t{kWrites});
+    EXPECT_EQ(*(*store)->hash_length("parent"), std::size_t{kChildWrites});
+    EXPECT_EQ(*(*store)->hash_length("child"), std::size_t{kChildWrites});
     EXPECT_TRUE(recorder.wait_for("child"));
 }
 
-// A listener that falls behind the change log's retention is told to drop
-// everything, since the keys it missed are gone from the log.
+// A listener that falls behind the change log's retention receives the empty
+// key (drop everything), because the keys it missed are gone from the log.
 TEST(SqliteStore, PrunedChangesAreReportedAsEmptyKey) {
     TemporaryDirectory directory;
     const std::string path = directory.path() + "/federation.sqlite";
@@ -144,8 +151,9 @@ TEST(SqliteStore, ExpiredLockCanBeTakenByAnotherInstance) {
     ASSERT_TRUE(*(*first)->set_if_absent("inmor:resolve:lock", "one", 1s));
     EXPECT_FALSE(*(*second)->set_if_absent("inmor:resolve:lock", "two", 1s));
 
-    EXPECT_TRUE(eventually([&] { return *(*second)->set_if_absent("inmor:resolve:lock", "two", 1s); },
-                           3s));
+    const bool taken = eventually(
+        [&] { return *(*second)->set_if_absent("inmor:resolve:lock", "two", 1s); }, 3s);
+    EXPECT_TRUE(taken);
 }
 
 }  // namespace

@@ -116,7 +116,7 @@ protected:
 /// Readable parameter names for the instantiations.
 std::string engine_name(const ::testing::TestParamInfo<std::string>& info);
 
-/// Polls `condition` every 10 ms until it holds or `timeout` passes.
+/// Polls `condition` every 10 ms until it is true or `timeout` passes.
 bool eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
