@@ -519,6 +519,28 @@ public:
         return single({"HGET", std::string(key), std::string(field)}, to_optional);
     }
 
+    Result<std::vector<std::optional<std::string>>> hash_get_many(
+        std::string_view key, const std::vector<std::string>& fields) override {
+        using Values = std::vector<std::optional<std::string>>;
+        if (fields.empty()) return Values{};
+
+        Command command{"HMGET", std::string(key)};
+        command.insert(command.end(), fields.begin(), fields.end());
+        auto replies = execute({std::move(command)}, Retry::kOnBrokenConnection);
+        if (!replies) return replies.error();
+
+        const redisReply& reply = *replies->front();
+        if (reply.type != REDIS_REPLY_ARRAY) return unexpected_reply(reply, "HMGET");
+        Values values;
+        values.reserve(reply.elements);
+        for (std::size_t i = 0; i < reply.elements; ++i) {
+            auto value = to_optional(*reply.element[i], "HMGET");
+            if (!value) return value.error();
+            values.push_back(std::move(*value));
+        }
+        return values;
+    }
+
     Result<FieldValues> hash_get_all(std::string_view key) override {
         auto flat = single({"HGETALL", std::string(key)}, to_strings);
         if (!flat) return flat.error();

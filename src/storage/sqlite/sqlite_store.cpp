@@ -454,6 +454,21 @@ public:
         });
     }
 
+    Result<std::vector<std::optional<std::string>>> hash_get_many(
+        std::string_view key, const std::vector<std::string>& fields) override {
+        using Values = std::vector<std::optional<std::string>>;
+        return with_connection([&](Connection& connection) -> Result<Values> {
+            Values values;
+            values.reserve(fields.size());
+            for (const auto& field : fields) {
+                auto value = read_optional(connection, kHashGet, key, std::string_view(field));
+                if (!value) return value.error();
+                values.push_back(std::move(*value));
+            }
+            return values;
+        });
+    }
+
     Result<FieldValues> hash_get_all(std::string_view key) override {
         return with_connection([&](Connection& connection) -> Result<FieldValues> {
             INMOR_PREPARE(statement, connection, kHashGetAll);

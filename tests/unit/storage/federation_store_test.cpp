@@ -205,6 +205,9 @@ TEST_P(FederationStoreTest, ReplaceCollectionPublishesEverything) {
     EXPECT_THAT(*federation_->collection_entity_ids_after("https://g1-e1.test", 2),
                 ElementsAre("https://g1-e2.test"));
     EXPECT_EQ(*federation_->collection_entity_count(), 3u);
+    EXPECT_THAT(*federation_->collection_entities({"https://g1-e2.test", "https://x.test"}),
+                ElementsAre(std::optional<std::string>(R"({"entity_id":"https://g1-e2.test"})"),
+                            std::nullopt));
     EXPECT_EQ(federation_->collection_ids_of_type("openid_provider")->size(), 3u);
     EXPECT_EQ(federation_->collection_ids_with_trust_mark(kType)->size(), 3u);
     EXPECT_THAT(*federation_->collection_trust_mark_types(), ElementsAre(kType));
