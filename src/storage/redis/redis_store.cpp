@@ -579,7 +579,9 @@ public:
     Result<std::vector<std::string>> sorted_range_after(std::string_view key,
                                                         std::string_view after,
                                                         std::size_t limit) override {
-        const std::string from = after.empty() ? "-" : "(" + std::string(after);
+        // "(" makes the lower bound exclusive; "-" is the start of the set.
+        std::string from = after.empty() ? "-" : "(";
+        from.append(after);
         const auto bounded =
             std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max());
         return single({"ZRANGEBYLEX", std::string(key), from, "+", "LIMIT", "0",
