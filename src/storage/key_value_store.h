@@ -115,8 +115,9 @@ public:
     /// Starts listening for keys announced by writers (Redis: channel
     /// `inmor:changes`, plus keyspace notifications of `inmor:` keys when the
     /// server has them enabled; embedded: a change log the listener polls).
-    /// Changes committed after this call returns are delivered, on a thread
-    /// of the subscription, so the callback must be thread safe.
+    /// Changes committed after this call returns are delivered, or covered
+    /// by an empty key when the connection was lost meanwhile. The callback
+    /// runs on the subscription's own thread, so it must be thread safe.
     virtual std::unique_ptr<ChangeSubscription> subscribe_changes(ChangeCallback callback) = 0;
 
     /// Human-readable engine name for logs and /status ("redis", "sqlite").
