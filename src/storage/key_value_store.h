@@ -112,9 +112,9 @@ public:
     /// Round trip to the store, for health checks.
     virtual Result<void> ping() = 0;
 
-    /// Starts listening for keys announced by writers (Redis: channel
-    /// `inmor:changes`, plus keyspace notifications of `inmor:` keys when the
-    /// server has them enabled; embedded: a change log the listener polls).
+    /// Starts listening for keys announced by writers. Redis delivers the
+    /// channel `inmor:changes`, plus keyspace notifications of `inmor:` keys
+    /// when the server has them enabled. The embedded engine polls a change log.
     /// Changes committed after this call returns are delivered, or covered
     /// by an empty key when the connection was lost meanwhile. The callback
     /// runs on the subscription's own thread, so it must be thread safe.

@@ -273,8 +273,8 @@ Result<void> delete_key(Connection& connection, std::string_view key) {
 
 // Writing a string replaces any other type under the key, as in Redis.
 // NOTE: hash, set and sorted set writes do not check the key's type, so where
-// Redis would answer WRONGTYPE this engine keeps both; the federation layout
-// never writes two types under one key.
+// Redis would return WRONGTYPE this engine keeps both. The federation
+// layout never writes two types under one key.
 Result<void> apply_operation(Connection& connection, const WriteBatch::Set& set,
                              std::int64_t now) {
     for (const char* sql : {kDeleteHash, kDeleteSet, kDeleteSorted}) {
