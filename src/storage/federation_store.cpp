@@ -501,7 +501,7 @@ Result<void> FederationStore::stage_and_swap(const CollectionSnapshot& snapshot)
 }
 
 // NOTE: reading the owner and deleting are two calls, so a lock that expired
-// in between and was taken by another walk could be deleted; the lifetime is
+// in between and was taken by another walk could be deleted. The lifetime is
 // far longer than a swap takes, which makes that window unlikely.
 void FederationStore::release_collection_lock(const std::string& token) {
     auto owner = store_.get(keys::kCollectionLock);
