@@ -35,9 +35,23 @@ inline constexpr std::string_view kRevokedMark = "revoked";
 std::string trust_marks_of(std::string_view entity_id);       // inmor:tm:{entity_id}
 std::string holders_of_type(std::string_view trust_mark_type);  // inmor:tmtype:{type}
 std::string jwks_cache(std::string_view uri);                   // inmor:jwks_cache:{sha256hex}
+/// inmor:collection:by_type:{type}
+std::string collection_of_type(std::string_view entity_type);
+/// inmor:collection:by_trustmark:{type}
+std::string collection_with_trust_mark(std::string_view trust_mark_type);
+/// The member of `inmor:tm:alltime` for a trust mark: lowercase hex SHA-256
+/// of the exact JWT string.
+std::string trust_mark_digest(std::string_view trust_mark_jwt);
+/// This product's own index of the entity types that have a
+/// `by_type:{type}` set, so a collection swap can delete the ones that
+/// disappeared without scanning keys.
+inline constexpr std::string_view kCollectionEntityTypes = "inmor:collection:entity_types";
+/// This product's own lock (a string with a lifetime) held while a walk
+/// writes its staging keys and swaps them in.
+inline constexpr std::string_view kCollectionLock = "inmor:collection:lock";
 }  // namespace keys
 
-/// How a subordinate is filed in the legacy kind sets.
+/// The legacy kind set (`inmor:rp`, `inmor:op`, `inmor:taia`) a subordinate is filed in.
 enum class EntityKind { kRelyingParty, kOpenidProvider, kAuthority };
 
 /// One entity of the collection data, as JSON text
@@ -95,6 +109,10 @@ public:
 
     // Collection data, written by the walk, read by /collection and /status.
     Result<std::optional<std::string>> collection_entity(std::string_view entity_id);
+    /// The JSON of each entity in `entity_ids`, in the same order (nothing
+    /// for ids not in the collection), read in one round trip.
+    Result<std::vector<std::optional<std::string>>> collection_entities(
+        const std::vector<std::string>& entity_ids);
     Result<std::vector<std::string>> collection_entity_ids_after(std::string_view after,
                                                                  std::size_t limit);
     Result<std::size_t> collection_entity_count();
@@ -105,6 +123,10 @@ public:
     Result<std::optional<std::string>> collection_superiors(std::string_view entity_id);
     Result<std::optional<std::string>> collection_trust_anchor();
     Result<std::optional<std::int64_t>> collection_last_updated();
+    /// Writes the snapshot to staging keys, then swaps them all to live in
+    /// one transaction. Errors: kInvalidRequest for an unsafe type name,
+    /// kTemporarilyUnavailable while another walk is being published or the
+    /// store is unreachable.
     Result<void> replace_collection(const CollectionSnapshot& snapshot);
 
     // Caches shared by server replicas.
@@ -112,6 +134,10 @@ public:
     Result<void> cache_jwks(std::string_view uri, std::string_view body);
 
 private:
+    static std::string collection_lock_token();
+    Result<void> stage_and_swap(const CollectionSnapshot& snapshot);
+    void release_collection_lock(const std::string& token);
+
     KeyValueStore& store_;
 };
 
