@@ -28,6 +28,11 @@ case "$flavour" in
         exit 2 ;;
 esac
 
+# Let ccache reuse objects across clones and worktrees of the repository: CI
+# builds a fresh clone in another folder every time.
+export CCACHE_BASEDIR="$INMOR_ROOT"
+export CCACHE_NOHASHDIR=true
+
 targets=()
 if [[ "$flavour" == fuzz ]]; then
     targets=(--target inmor_fuzzers)
