@@ -25,7 +25,7 @@ struct AdminSettings {
 /// error naming the file or key. `DB_HOST` and `DB_PORT` in the environment
 /// replace the host and port of a `postgresql://` database URL.
 // TODO: switch to the shared Config loader (common/config.h) once it is
-// merged; until then this reads only the keys above with toml++ and ignores
+// merged. Until then this reads only the keys above with toml++ and ignores
 // the rest of the file.
 Result<AdminSettings> load_admin_settings(const std::filesystem::path& config_file);
 

@@ -14,7 +14,7 @@
 
 namespace inmor::admin {
 
-/// Who performed a change and how they were authenticated.
+/// The user behind a change, with the authentication method and client address.
 struct AuditActor {
     std::string username;
     std::string auth_method;  ///< "session", "api_key" or "cli"

@@ -51,7 +51,7 @@ private:
     std::vector<std::optional<std::string>> values_;
 };
 
-/// What one statement returned: its rows and, for writes, the rows changed.
+/// The rows of one statement and, for writes, the number of rows changed.
 struct QueryResult {
     std::vector<Row> rows;
     std::int64_t affected_rows = 0;
@@ -86,7 +86,8 @@ public:
     virtual Result<void> begin() = 0;
     virtual Result<void> commit() = 0;
     virtual Result<void> rollback() = 0;
-    /// False once the link to the server is lost; the pool then drops it.
+    /// False once the link to the server is lost or a transaction was left
+    /// open; the pool then closes the connection instead of reusing it.
     virtual bool healthy() const = 0;
 };
 

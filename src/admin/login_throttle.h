@@ -26,9 +26,9 @@ struct ThrottleDecision {
 };
 
 /// Decides whether a login for `username` from `client_address` may go
-/// ahead. A success for the username clears its count; failures from an
-/// address count until they age out of the window, so one good account does
-/// not unlock guessing against others from the same address.
+/// ahead. A success for the username clears its count. Failures from an
+/// address count until they age out of the window, so that one good account
+/// does not unlock guessing against others from the same address.
 Result<ThrottleDecision> check_login_throttle(SqlExecutor& executor, std::string_view username,
                                               std::string_view client_address, UnixSeconds now,
                                               const ThrottlePolicy& policy = {});

@@ -12,9 +12,9 @@
 
 namespace inmor::admin {
 
-/// Where a command writes and what it works on. `out` carries the result
-/// lines (for `apikey create`, the key alone); `err` carries progress and
-/// error messages.
+/// The database and output streams of one command run. `out` receives the
+/// result lines (for `apikey create`, the key alone) and `err` receives
+/// progress and error messages.
 struct CommandContext {
     Database& database;
     const Clock& clock;

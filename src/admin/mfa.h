@@ -40,8 +40,8 @@ Result<std::string> base32_decode(std::string_view text);
 std::string totp_uri(std::string_view issuer, std::string_view account,
                      std::string_view secret_base32);
 
-/// What a new enrolment hands the user once: the secret for the app and the
-/// recovery codes in clear. Only their hashes are stored.
+/// A new enrolment, shown to the user once: the secret for the authenticator
+/// app and the recovery codes in clear. Only the codes' hashes are stored.
 struct MfaEnrolment {
     std::string secret_base32;
     std::vector<std::string> recovery_codes;
@@ -49,9 +49,9 @@ struct MfaEnrolment {
 
 /// Starts (or restarts) enrolment: a new secret and new recovery codes,
 /// unconfirmed until confirm_mfa. Replaces any earlier enrolment.
-// NOTE: the TOTP secret is stored in clear in `mfa_secrets`, because the
-// server must compute codes from it; anyone who can read the database can
-// compute codes too. Encrypting it with `[admin] secret_key` is not done yet.
+// NOTE: the TOTP secret is stored in clear in `mfa_secrets` because the
+// server computes codes from it. Anyone who can read the database can compute
+// codes too. Encrypting it with `[admin] secret_key` is not done yet.
 Result<MfaEnrolment> begin_mfa_enrolment(SqlExecutor& executor, std::int64_t user_id);
 
 /// Confirms enrolment with a first valid code. kInvalidRequest "code: ..."

@@ -1,11 +1,11 @@
 // The schema of the admin database, as numbered steps.
 //
-// One text serves both engines. Portable subset: BIGINT for integers and
-// Unix times (seconds), INTEGER 0/1 for booleans, TEXT for strings and JSON
-// documents, named CHECK constraints (named after their column so both
-// engines report the column), and `{{id}}` for the auto-numbered primary key,
-// which is INTEGER PRIMARY KEY AUTOINCREMENT on SQLite and BIGSERIAL PRIMARY
-// KEY on PostgreSQL.
+// One text serves both engines through a portable subset of SQL:
+// - BIGINT for integers and Unix times in seconds, INTEGER 0/1 for booleans;
+// - TEXT for strings and JSON documents;
+// - CHECK constraints named after their column, so both engines report it;
+// - `{{id}}` for the auto-numbered primary key: INTEGER PRIMARY KEY
+//   AUTOINCREMENT on SQLite, BIGSERIAL PRIMARY KEY on PostgreSQL.
 #include "admin/migrations.h"
 
 #include "common/clock.h"

@@ -19,7 +19,7 @@ struct Migration {
 /// Every migration in order; the last one is the current schema version.
 const std::vector<Migration>& all_migrations();
 
-/// What migrate() did.
+/// The outcome of migrate().
 struct MigrationReport {
     std::vector<int> applied;  ///< versions applied by this call, in order
     int current_version = 0;   ///< highest version present afterwards

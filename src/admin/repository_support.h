@@ -35,8 +35,8 @@ struct Page {
     std::vector<T> items;
 };
 
-/// What a create returned: the new row, or with `duplicate` set, the row that
-/// already held the unique value (the API answers 403 with it).
+/// The outcome of a create: the new row, or with `duplicate` set, the row
+/// that already has the unique value (the API returns 403 with it).
 template <class T>
 struct Inserted {
     T row;

@@ -53,7 +53,7 @@ Result<std::string> random_hex(std::size_t count) {
 std::string sha256_hex(std::string_view text) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
-    // EVP_Digest with SHA-256 only fails on allocation failure.
+    // OpenSSL fails a SHA-256 digest only when memory allocation fails.
     if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
         throw std::bad_alloc();
     }

@@ -13,7 +13,7 @@
 
 namespace inmor::admin {
 
-/// Longest trust mark type identifier accepted, in bytes.
+/// Maximum trust mark type identifier length in bytes.
 inline constexpr std::size_t kMaxTrustMarkTypeBytes = 2048;
 
 /// A row of `trust_mark_types`. Durations are in hours.

@@ -14,7 +14,7 @@ namespace inmor::admin {
 
 /// Shortest password accepted for a new or changed password.
 inline constexpr std::size_t kMinPasswordBytes = 8;
-/// Longest username accepted.
+/// Maximum username length in bytes.
 inline constexpr std::size_t kMaxUsernameBytes = 150;
 
 /// A row of `users`.

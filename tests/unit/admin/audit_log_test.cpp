@@ -41,7 +41,8 @@ TEST_P(AuditLogTest, EntryRoundTripsWithSnapshots) {
 
     ASSERT_TRUE(id.has_value());
     Result<std::optional<AuditEntry>> found = find_audit_entry(database(), *id);
-    ASSERT_TRUE(found.has_value() && found->has_value());
+    ASSERT_TRUE(found.has_value());
+    ASSERT_TRUE(found->has_value());
     EXPECT_EQ((*found)->actor.username, "alice");
     EXPECT_EQ((*found)->actor.client_address, "192.0.2.1");
     EXPECT_EQ(*(*found)->before, written.before);

@@ -26,7 +26,8 @@ TEST(PasswordHash, SaltsEveryHash) {
     Result<std::string> first = hash_password("same");
     Result<std::string> second = hash_password("same");
 
-    ASSERT_TRUE(first.has_value() && second.has_value());
+    ASSERT_TRUE(first.has_value());
+    ASSERT_TRUE(second.has_value());
     EXPECT_NE(*first, *second);
 }
 
@@ -80,13 +81,13 @@ TEST_P(UserAuthenticationTest, WrongPasswordUnknownUserAndInactiveLookAlike) {
 }
 
 TEST_P(UserAuthenticationTest, UserValidationNamesTheField) {
-    Result<User> taken = create_user(database(), "alice", "", "password123", false, 1);
+    Result<User> duplicate_name = create_user(database(), "alice", "", "password123", false, 1);
     Result<User> bad_name = create_user(database(), "al ice", "", "password123", false, 1);
     Result<User> short_password = create_user(database(), "carol", "", "short", false, 1);
     Result<User> bad_email = create_user(database(), "dave", "nope", "password123", false, 1);
 
-    ASSERT_FALSE(taken.has_value());
-    EXPECT_EQ(taken.error().message(), "username: already exists");
+    ASSERT_FALSE(duplicate_name.has_value());
+    EXPECT_EQ(duplicate_name.error().message(), "username: already exists");
     ASSERT_FALSE(bad_name.has_value());
     EXPECT_TRUE(bad_name.error().message().starts_with("username: "));
     ASSERT_FALSE(short_password.has_value());
@@ -130,7 +131,8 @@ TEST_P(UserAuthenticationTest, ApiKeyStoredOnlyAsDigest) {
 
     Result<std::optional<Row>> row = database().query_one("SELECT key_hash FROM api_keys");
 
-    ASSERT_TRUE(row.has_value() && row->has_value());
+    ASSERT_TRUE(row.has_value());
+    ASSERT_TRUE(row->has_value());
     EXPECT_EQ((*row)->text(0), sha256_hex(created->secret));
 }
 

@@ -205,7 +205,8 @@ TEST_P(DatabaseEngineTest, NullsAndIntegersRoundTrip) {
     Result<std::optional<Row>> row =
         database().query_one("SELECT expires_at, NULL FROM scheduler_lock");
 
-    ASSERT_TRUE(row.has_value() && row->has_value());
+    ASSERT_TRUE(row.has_value());
+    ASSERT_TRUE(row->has_value());
     EXPECT_EQ((*row)->integer(0), -9000000000);
     EXPECT_TRUE((*row)->is_null(1));
     EXPECT_EQ((*row)->optional_integer(1), std::nullopt);
@@ -244,10 +245,12 @@ TEST(Database, SqliteCreatesParentFoldersAndUsesWal) {
     ASSERT_TRUE(database.has_value());
     EXPECT_TRUE(std::filesystem::exists(folder / "a/b/admin.db"));
     Result<std::optional<Row>> mode = (*database)->query_one("PRAGMA journal_mode");
-    ASSERT_TRUE(mode.has_value() && mode->has_value());
+    ASSERT_TRUE(mode.has_value());
+    ASSERT_TRUE(mode->has_value());
     EXPECT_EQ((*mode)->text(0), "wal");
     Result<std::optional<Row>> keys = (*database)->query_one("PRAGMA foreign_keys");
-    ASSERT_TRUE(keys.has_value() && keys->has_value());
+    ASSERT_TRUE(keys.has_value());
+    ASSERT_TRUE(keys->has_value());
     EXPECT_EQ((*keys)->integer(0), 1);
     database->reset();
     std::filesystem::remove_all(folder);

@@ -44,7 +44,9 @@ TEST(Totp, AcceptsOneStepOfDriftOnly) {
     Result<std::optional<std::int64_t>> next = matching_totp_step(kRfcSecret, code, now + 30);
     Result<std::optional<std::int64_t>> far = matching_totp_step(kRfcSecret, code, now + 90);
 
-    ASSERT_TRUE(same.has_value() && next.has_value() && far.has_value());
+    ASSERT_TRUE(same.has_value());
+    ASSERT_TRUE(next.has_value());
+    ASSERT_TRUE(far.has_value());
     EXPECT_EQ(*same, now / 30);
     EXPECT_EQ(*next, now / 30);
     EXPECT_FALSE(far->has_value());
@@ -162,7 +164,8 @@ TEST_P(MfaTest, RecoveryCodesAreStoredHashed) {
     Result<std::optional<Row>> row = database().query_one(
         "SELECT recovery_code_hashes FROM mfa_secrets WHERE user_id = ?", {user_id_});
 
-    ASSERT_TRUE(row.has_value() && row->has_value());
+    ASSERT_TRUE(row.has_value());
+    ASSERT_TRUE(row->has_value());
     for (const std::string& code : enrolment_.recovery_codes) {
         EXPECT_EQ((*row)->text(0).find(code), std::string::npos);
     }

@@ -34,7 +34,8 @@ TEST_P(SubordinateRepositoryTest, CreateStoresEveryMember) {
     ASSERT_TRUE(created.has_value()) << created.error().message();
     EXPECT_FALSE(created->duplicate);
     Result<std::optional<Subordinate>> stored = find_subordinate(database(), created->row.id);
-    ASSERT_TRUE(stored.has_value() && stored->has_value());
+    ASSERT_TRUE(stored.has_value());
+    ASSERT_TRUE(stored->has_value());
     const Subordinate& subordinate = **stored;
     EXPECT_EQ(subordinate.entityid, "https://rp.test");
     EXPECT_EQ(subordinate.metadata, input.metadata);
@@ -118,7 +119,8 @@ TEST_P(SubordinateRepositoryTest, UpdateReplacesMembersButNotEntityId) {
     ASSERT_FALSE(renamed.has_value());
     EXPECT_TRUE(renamed.error().message().starts_with("entityid: cannot be changed"));
     Result<std::optional<Subordinate>> stored = find_subordinate(database(), created->row.id);
-    ASSERT_TRUE(stored.has_value() && stored->has_value());
+    ASSERT_TRUE(stored.has_value());
+    ASSERT_TRUE(stored->has_value());
     EXPECT_TRUE((*stored)->metadata.contains("openid_provider"));
 }
 
@@ -134,7 +136,8 @@ TEST_P(SubordinateRepositoryTest, RecordsStatementConfigurationAndHold) {
 
     Result<std::optional<Subordinate>> stored = find_subordinate_by_entity_id(database(),
                                                                              "https://rp.test");
-    ASSERT_TRUE(stored.has_value() && stored->has_value());
+    ASSERT_TRUE(stored.has_value());
+    ASSERT_TRUE(stored->has_value());
     EXPECT_EQ((*stored)->statement, "s.t.m");
     EXPECT_EQ((*stored)->expire_at, 9000);
     EXPECT_EQ((*stored)->entity_configuration, "e.c.f");

@@ -119,7 +119,8 @@ TEST_P(TrustMarkRepositoryTest, RecordIssuedStoresMarkAndExpiry) {
                     .has_value());
 
     Result<std::optional<TrustMark>> stored = find_trust_mark(database(), created->row.id);
-    ASSERT_TRUE(stored.has_value() && stored->has_value());
+    ASSERT_TRUE(stored.has_value());
+    ASSERT_TRUE(stored->has_value());
     EXPECT_EQ((*stored)->mark, "h.p.s");
     EXPECT_EQ((*stored)->expire_at, 1800000000);
 }
@@ -145,7 +146,8 @@ TEST_P(TrustMarkRepositoryTest, AdditionalClaimsRoundTrip) {
 
     ASSERT_TRUE(created.has_value());
     Result<std::optional<TrustMark>> stored = find_trust_mark(database(), created->row.id);
-    ASSERT_TRUE(stored.has_value() && stored->has_value());
+    ASSERT_TRUE(stored.has_value());
+    ASSERT_TRUE(stored->has_value());
     ASSERT_TRUE((*stored)->additional_claims.has_value());
     EXPECT_EQ((*stored)->additional_claims->at("ref").as_string(), "https://docs.test");
 }
@@ -157,7 +159,8 @@ TEST_P(TrustMarkRepositoryTest, JsonHasContractShape) {
     ASSERT_TRUE(record_issued_trust_mark(database(), created->row.id, "h.p.s", 1800000000)
                     .has_value());
     Result<std::optional<TrustMark>> stored = find_trust_mark(database(), created->row.id);
-    ASSERT_TRUE(stored.has_value() && stored->has_value());
+    ASSERT_TRUE(stored.has_value());
+    ASSERT_TRUE(stored->has_value());
 
     std::string text = inmor::to_json(to_json(**stored));
 

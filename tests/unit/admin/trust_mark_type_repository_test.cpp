@@ -31,7 +31,8 @@ TEST_P(TrustMarkTypeRepositoryTest, CreateFillsDefaults) {
     EXPECT_EQ(created->row.renewal_time, 5);
     EXPECT_FALSE(created->row.autorenew);
     Result<std::optional<TrustMarkType>> found = find_trust_mark_type(database(), created->row.id);
-    ASSERT_TRUE(found.has_value() && found->has_value());
+    ASSERT_TRUE(found.has_value());
+    ASSERT_TRUE(found->has_value());
     EXPECT_EQ((*found)->tmtype, "https://tm.test/member");
     EXPECT_EQ((*found)->valid_for, 100);
 }
@@ -95,7 +96,8 @@ TEST_P(TrustMarkTypeRepositoryTest, UpdateChangesOnlyGivenMembers) {
     EXPECT_EQ(updated->valid_for, 100);
     EXPECT_EQ(updated->renewal_time, 48);
     Result<std::optional<TrustMarkType>> stored = find_trust_mark_type(database(), created->row.id);
-    ASSERT_TRUE(stored.has_value() && stored->has_value());
+    ASSERT_TRUE(stored.has_value());
+    ASSERT_TRUE(stored->has_value());
     EXPECT_FALSE((*stored)->active);
     EXPECT_EQ((*stored)->valid_for, 100);
 }

@@ -48,7 +48,10 @@ public:
     PostgresConnection& operator=(const PostgresConnection&) = delete;
 
     DatabaseEngine engine() const override { return DatabaseEngine::kPostgres; }
-    bool healthy() const override { return PQstatus(handle_) == CONNECTION_OK; }
+    // A connection left inside a transaction (a failed ROLLBACK) is not reused.
+    bool healthy() const override {
+        return PQstatus(handle_) == CONNECTION_OK && PQtransactionStatus(handle_) == PQTRANS_IDLE;
+    }
 
     Result<void> begin() override { return run_plain("BEGIN"); }
     Result<void> commit() override { return run_plain("COMMIT"); }

@@ -56,7 +56,8 @@ public:
     SqliteConnection& operator=(const SqliteConnection&) = delete;
 
     DatabaseEngine engine() const override { return DatabaseEngine::kSqlite; }
-    bool healthy() const override { return true; }
+    // A connection left inside a transaction (a failed ROLLBACK) is not reused.
+    bool healthy() const override { return sqlite3_get_autocommit(handle_) != 0; }
 
     // IMMEDIATE takes the write lock up front: a deferred transaction that
     // later upgrades can fail with SQLITE_BUSY without waiting.
