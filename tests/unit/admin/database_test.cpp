@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -231,6 +232,37 @@ TEST_P(DatabaseEngineTest, ThreadsShareOnePool) {
     }
 
     EXPECT_EQ(count("trust_mark_types"), kThreads * kInsertsPerThread);
+}
+
+TEST_P(DatabaseEngineTest, LostServerConnectionIsUnavailableThenReplaced) {
+    if (GetParam() != DatabaseEngine::kPostgres) {
+        GTEST_SKIP() << "only a database server can drop a connection";
+    }
+    Result<std::optional<Row>> backend = database().query_one("SELECT pg_backend_pid()");
+    ASSERT_TRUE(backend.has_value());
+    ASSERT_TRUE(backend->has_value());
+    std::unique_ptr<Database> other = open_another();
+    ASSERT_NE(other, nullptr);
+    ASSERT_TRUE(other->query("SELECT pg_terminate_backend(?)", {(*backend)->integer(0)})
+                    .has_value());
+    // The backend exits asynchronously; wait until the server lists it no more.
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        Result<std::optional<Row>> alive = other->query_one(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = ?", {(*backend)->integer(0)});
+        ASSERT_TRUE(alive.has_value());
+        if ((*alive)->integer(0) == 0) {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+
+    Result<std::vector<Row>> lost = database().query("SELECT 1");
+    Result<std::vector<Row>> replaced = database().query("SELECT 1");
+
+    ASSERT_FALSE(lost.has_value());
+    EXPECT_EQ(lost.error().code(), ErrorCode::kTemporarilyUnavailable);
+    EXPECT_EQ(lost.error().message(), "database server is unreachable");
+    EXPECT_TRUE(replaced.has_value());
 }
 
 INMOR_FOR_BOTH_ENGINES(DatabaseEngineTest);
