@@ -121,6 +121,9 @@ public:
     /// Runs `work` inside one transaction on one connection. Commits when it
     /// returns a value, rolls back when it returns an error or throws (and
     /// rethrows). `work` receives the executor to use and returns Result<T>.
+    /// Inside `work`, run statements only through that executor: the Database
+    /// itself would take a second connection, which on SQLite waits for this
+    /// transaction's write lock and fails after the busy timeout.
     template <class Work>
     auto with_transaction(Work&& work) -> decltype(work(std::declval<SqlExecutor&>()));
 
