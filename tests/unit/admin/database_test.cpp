@@ -234,10 +234,12 @@ TEST_P(DatabaseEngineTest, ThreadsShareOnePool) {
     EXPECT_EQ(count("trust_mark_types"), kThreads * kInsertsPerThread);
 }
 
-TEST_P(DatabaseEngineTest, LostServerConnectionIsUnavailableThenReplaced) {
-    if (GetParam() != DatabaseEngine::kPostgres) {
-        GTEST_SKIP() << "only a database server can drop a connection";
-    }
+INMOR_FOR_BOTH_ENGINES(DatabaseEngineTest);
+
+// Only a database server can drop a connection, so this runs on PostgreSQL only.
+using DatabaseServerTest = DatabaseTest;
+
+TEST_P(DatabaseServerTest, LostConnectionIsUnavailableThenReplaced) {
     Result<std::optional<Row>> backend = database().query_one("SELECT pg_backend_pid()");
     ASSERT_TRUE(backend.has_value());
     ASSERT_TRUE(backend->has_value());
@@ -265,7 +267,8 @@ TEST_P(DatabaseEngineTest, LostServerConnectionIsUnavailableThenReplaced) {
     EXPECT_TRUE(replaced.has_value());
 }
 
-INMOR_FOR_BOTH_ENGINES(DatabaseEngineTest);
+INSTANTIATE_TEST_SUITE_P(Engines, DatabaseServerTest,
+                         ::testing::Values(DatabaseEngine::kPostgres), testing::engine_name);
 
 TEST(Database, SqliteCreatesParentFoldersAndUsesWal) {
     char folder_template[] = "/tmp/inmor_admin_wal_XXXXXX";

@@ -36,6 +36,10 @@ std::string last_key_column(std::string_view detail) {
     return std::string(comma == std::string_view::npos ? columns : columns.substr(comma + 2));
 }
 
+// Without a timeout, a server behind a dropping firewall stalls the connect
+// for the kernel's TCP timeout, minutes.
+constexpr const char* kDefaultConnectTimeoutSeconds = "10";
+
 void ignore_notice(void*, const char*) {}
 
 class PostgresConnection final : public Connection {
@@ -179,7 +183,10 @@ std::string number_placeholders(std::string_view sql) {
 }
 
 Result<std::unique_ptr<Connection>> open_postgres_connection(const std::string& url) {
-    PGconn* handle = PQconnectdb(url.c_str());
+    // Defaults first: settings in the URL, expanded from "dbname", override them.
+    const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
+    const char* values[] = {kDefaultConnectTimeoutSeconds, "inmor-admin", url.c_str(), nullptr};
+    PGconn* handle = PQconnectdbParams(keywords, values, 1);
     if (handle == nullptr) {
         return Error::server_error("cannot allocate a PostgreSQL connection");
     }

@@ -9,7 +9,9 @@
 namespace inmor::admin {
 
 /// Connects to `url` (`postgresql://user:pass@host:port/db[?param=value]`, as
-/// libpq reads it). Unreachable or refusing servers give kTemporarilyUnavailable.
+/// libpq reads it). Connecting gives up after 10 s unless the URL sets
+/// `connect_timeout`. Unreachable or refusing servers give
+/// kTemporarilyUnavailable.
 Result<std::unique_ptr<Connection>> open_postgres_connection(const std::string& url);
 
 /// Rewrites the `?` placeholders of `sql` to PostgreSQL's `$1, $2, ...`,
