@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -42,6 +43,18 @@ struct Inserted {
     T row;
     bool duplicate = false;
 };
+
+/// `{"count": N, "items": [...]}`, the list shape of the admin API, with each
+/// item serialized by the `to_json` overload of its type.
+template <class T>
+boost::json::object page_json(const Page<T>& page) {
+    boost::json::array items;
+    items.reserve(page.items.size());
+    for (const T& item : page.items) {
+        items.emplace_back(to_json(item));
+    }
+    return boost::json::object{{"count", page.count}, {"items", std::move(items)}};
+}
 
 /// Rejects a negative offset or a limit outside 1..kMaxPageLimit.
 Result<void> validate_page(const PageRequest& page);

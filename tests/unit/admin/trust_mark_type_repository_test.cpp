@@ -139,6 +139,22 @@ TEST_P(TrustMarkTypeRepositoryTest, ListPaginatesWithTotalCount) {
     EXPECT_EQ(page->items[1].tmtype, "https://tm.test/4");
 }
 
+TEST_P(TrustMarkTypeRepositoryTest, PageJsonHasCountAndItems) {
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(create_trust_mark_type(
+                        database(), input_for("https://tm.test/" + std::to_string(i)), {})
+                        .has_value());
+    }
+    Result<Page<TrustMarkType>> page = list_trust_mark_types(database(), {1, 2});
+    ASSERT_TRUE(page.has_value());
+
+    boost::json::object json = page_json(*page);
+
+    EXPECT_EQ(json.at("count").as_int64(), 3);
+    ASSERT_EQ(json.at("items").as_array().size(), 1u);
+    EXPECT_EQ(json.at("items").as_array()[0].at("tmtype").as_string(), "https://tm.test/2");
+}
+
 TEST_P(TrustMarkTypeRepositoryTest, ListRejectsBadPage) {
     Result<Page<TrustMarkType>> zero = list_trust_mark_types(database(), {0, 0});
     Result<Page<TrustMarkType>> negative = list_trust_mark_types(database(), {10, -1});
