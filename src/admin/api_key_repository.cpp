@@ -152,6 +152,9 @@ Result<ApiKey> revoke_api_key(SqlExecutor& executor, std::string_view id_or_pref
     }
 
     ApiKey key = std::move(**found);
+    if (!key.active) {
+        return Error::invalid_request("API key already revoked: " + key.prefix);
+    }
     Result<std::int64_t> changed =
         executor.execute("UPDATE api_keys SET active = 0 WHERE id = ?", {key.id});
     if (!changed) {

@@ -55,7 +55,7 @@ Result<std::vector<ApiKey>> list_api_keys(SqlExecutor& executor,
                                           std::optional<std::int64_t> user_id = {});
 
 /// Revokes the key with this numeric id or prefix and returns it. kNotFound
-/// when neither matches.
+/// when neither matches, kInvalidRequest when it is revoked already.
 Result<ApiKey> revoke_api_key(SqlExecutor& executor, std::string_view id_or_prefix);
 
 /// `{id, username, name, prefix, created_at, expires_at, active,

@@ -85,6 +85,8 @@ check "apikey revoke by prefix succeeds" test "$status" -eq 0
 run apikey list
 check "the revoked key is listed as revoked" grep -q "$prefix .*status=revoked" <<<"$out"
 check "the summary counts no active key" grep -q "^1 API keys, 0 active$" <<<"$out"
+run apikey revoke "$prefix"
+check "revoking a revoked key fails" test "$status" -ne 0
 run apikey revoke ffffffff
 check "apikey revoke of an unknown key fails" test "$status" -ne 0
 

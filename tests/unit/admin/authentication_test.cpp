@@ -159,15 +159,18 @@ TEST_P(UserAuthenticationTest, UnknownOrInactiveOwnerKeyIsRejected) {
     EXPECT_FALSE(inactive_owner.has_value());
 }
 
-TEST_P(UserAuthenticationTest, ApiKeyRevokeByIdAndUnknown) {
+TEST_P(UserAuthenticationTest, ApiKeyRevokeByIdTwiceAndUnknown) {
     Result<NewApiKey> created = create_api_key(database(), user_.id, "ci", std::nullopt, 100);
     ASSERT_TRUE(created.has_value());
 
     Result<ApiKey> by_id = revoke_api_key(database(), std::to_string(created->key.id));
+    Result<ApiKey> twice = revoke_api_key(database(), "inmor_" + created->key.prefix);
     Result<ApiKey> unknown = revoke_api_key(database(), "ffffffff");
 
     ASSERT_TRUE(by_id.has_value());
     EXPECT_FALSE(by_id->active);
+    ASSERT_FALSE(twice.has_value());
+    EXPECT_EQ(twice.error().message(), "API key already revoked: " + created->key.prefix);
     ASSERT_FALSE(unknown.has_value());
     EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
 }
