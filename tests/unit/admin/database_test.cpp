@@ -3,6 +3,7 @@
 #include "database_test_fixture.h"
 
 #include "admin/db/postgres/postgres_connection.h"
+#include "admin/db/sqlite/sqlite_connection.h"
 #include "admin/migrations.h"
 
 #include <gtest/gtest.h>
@@ -289,6 +290,29 @@ TEST(Database, SqliteCreatesParentFoldersAndUsesWal) {
     EXPECT_EQ((*keys)->integer(0), 1);
     database->reset();
     std::filesystem::remove_all(folder);
+}
+
+TEST(Database, SqliteWriteLockTimeoutIsTemporarilyUnavailable) {
+    char folder_template[] = "/tmp/inmor_admin_busy_XXXXXX";
+    ASSERT_NE(mkdtemp(folder_template), nullptr);
+    std::filesystem::path file = std::filesystem::path(folder_template) / "admin.db";
+    Result<std::unique_ptr<Connection>> holder = open_sqlite_connection(file, 100);
+    Result<std::unique_ptr<Connection>> waiter = open_sqlite_connection(file, 100);
+    ASSERT_TRUE(holder.has_value());
+    ASSERT_TRUE(waiter.has_value());
+    ASSERT_TRUE((*holder)->begin().has_value());
+
+    Result<void> blocked = (*waiter)->begin();
+
+    ASSERT_FALSE(blocked.has_value());
+    EXPECT_EQ(blocked.error().code(), ErrorCode::kTemporarilyUnavailable);
+    EXPECT_EQ(blocked.error().message(), "database is busy, try again");
+    ASSERT_TRUE((*holder)->rollback().has_value());
+    EXPECT_TRUE((*waiter)->begin().has_value());
+    EXPECT_TRUE((*waiter)->rollback().has_value());
+    holder->reset();
+    waiter->reset();
+    std::filesystem::remove_all(folder_template);
 }
 
 TEST(Database, UnknownUrlSchemeIsRejected) {

@@ -142,7 +142,8 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<Connection>> open_sqlite_connection(const std::filesystem::path& path) {
+Result<std::unique_ptr<Connection>> open_sqlite_connection(const std::filesystem::path& path,
+                                                          int busy_timeout_milliseconds) {
     sqlite3* handle = nullptr;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     int code = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
@@ -153,7 +154,7 @@ Result<std::unique_ptr<Connection>> open_sqlite_connection(const std::filesystem
                                   path.string() + ": " + detail);
     }
     auto connection = std::make_unique<SqliteConnection>(handle);
-    sqlite3_busy_timeout(handle, kSqliteBusyTimeoutMilliseconds);
+    sqlite3_busy_timeout(handle, busy_timeout_milliseconds);
 
     // WAL lets readers run beside the one writer; NORMAL sync is safe with WAL.
     for (std::string_view pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",

@@ -13,7 +13,11 @@ namespace inmor::admin {
 inline constexpr int kSqliteBusyTimeoutMilliseconds = 5000;
 
 /// Opens (creating it when missing) the SQLite file at `path` with WAL
-/// journaling, the busy timeout above and foreign keys enforced.
-Result<std::unique_ptr<Connection>> open_sqlite_connection(const std::filesystem::path& path);
+/// journaling, a busy timeout and foreign keys enforced. A statement that
+/// still finds the file locked after the timeout fails with
+/// kTemporarilyUnavailable.
+Result<std::unique_ptr<Connection>> open_sqlite_connection(
+    const std::filesystem::path& path,
+    int busy_timeout_milliseconds = kSqliteBusyTimeoutMilliseconds);
 
 }  // namespace inmor::admin
