@@ -69,7 +69,8 @@ Result<NewApiKey> create_api_key(SqlExecutor& executor, std::int64_t user_id,
         return inserted.error();
     }
 
-    Result<std::optional<ApiKey>> created = find_one(executor, "k.id = ?", {(*inserted)->integer(0)});
+    Result<std::optional<ApiKey>> created =
+        find_one(executor, "k.id = ?", {(*inserted)->integer(0)});
     if (!created) {
         return created.error();
     }

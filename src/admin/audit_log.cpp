@@ -85,8 +85,9 @@ Result<std::int64_t> write_audit_entry(SqlExecutor& executor, const AuditEntry& 
         "resource_type, resource_id, before, after, result) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         {entry.at, entry.actor.username, entry.actor.auth_method, entry.actor.client_address,
-         entry.action, entry.resource_type, entry.resource_id, nullable(optional_json(entry.before)),
-         nullable(optional_json(entry.after)), entry.result});
+         entry.action, entry.resource_type, entry.resource_id,
+         nullable(optional_json(entry.before)), nullable(optional_json(entry.after)),
+         entry.result});
     if (!inserted) {
         return inserted.error();
     }

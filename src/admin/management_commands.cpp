@@ -13,9 +13,26 @@ namespace {
 
 constexpr std::int64_t kSecondsPerDay = 24 * 60 * 60;
 
-// Changes made from the command line are attributed to this actor.
-AuditActor command_line_actor() {
-    return AuditActor{"cli", "cli", "local"};
+// Writes the audit entry of a command-line change; the actor is "cli".
+Result<void> audit(SqlExecutor& transaction, UnixSeconds now, std::string action,
+                   std::string resource_type, std::int64_t resource_id,
+                   std::optional<boost::json::value> before,
+                   std::optional<boost::json::value> after) {
+    AuditEntry entry;
+    entry.at = now;
+    entry.actor = AuditActor{"cli", "cli", "local"};
+    entry.action = std::move(action);
+    entry.resource_type = std::move(resource_type);
+    entry.resource_id = std::to_string(resource_id);
+    entry.before = std::move(before);
+    entry.after = std::move(after);
+    entry.result = "success";
+
+    Result<std::int64_t> written = write_audit_entry(transaction, entry);
+    if (!written) {
+        return written.error();
+    }
+    return {};
 }
 
 int fail(CommandContext& context, std::string_view command, const Error& error) {
@@ -60,7 +77,7 @@ int run_migrate(CommandContext& context) {
 
 int run_setup_admin(CommandContext& context, const SetupAdminOptions& options) {
     UnixSeconds now = context.clock.now();
-    Result<bool> created = context.database.with_transaction([&](SqlExecutor& tx) -> Result<bool> {
+    auto create = [&](SqlExecutor& tx) -> Result<bool> {
         Result<std::optional<User>> existing = find_user_by_name(tx, options.username);
         if (!existing) {
             return existing.error();
@@ -73,14 +90,14 @@ int run_setup_admin(CommandContext& context, const SetupAdminOptions& options) {
         if (!user) {
             return user.error();
         }
-        AuditEntry entry{0,      now,  command_line_actor(), "create", "user",
-                         std::to_string(user->id), std::nullopt, to_json(*user), "success"};
-        Result<std::int64_t> audited = write_audit_entry(tx, entry);
+        Result<void> audited =
+            audit(tx, now, "create", "user", user->id, std::nullopt, to_json(*user));
         if (!audited) {
             return audited.error();
         }
         return true;
-    });
+    };
+    Result<bool> created = context.database.with_transaction(create);
     if (!created) {
         return fail(context, "setup_admin", created.error());
     }
@@ -119,10 +136,8 @@ int run_apikey_create(CommandContext& context, const ApiKeyCreateOptions& option
             if (!key) {
                 return key.error();
             }
-            AuditEntry entry{0,           now,          command_line_actor(),
-                             "create",    "api_key",    std::to_string(key->key.id),
-                             std::nullopt, to_json(key->key), "success"};
-            Result<std::int64_t> audited = write_audit_entry(tx, entry);
+            Result<void> audited =
+                audit(tx, now, "create", "api_key", key->key.id, std::nullopt, to_json(key->key));
             if (!audited) {
                 return audited.error();
             }
@@ -159,22 +174,22 @@ int run_apikey_list(CommandContext& context) {
 
 int run_apikey_revoke(CommandContext& context, const std::string& id_or_prefix) {
     UnixSeconds now = context.clock.now();
-    Result<ApiKey> revoked = context.database.with_transaction([&](SqlExecutor& tx) -> Result<ApiKey> {
+    auto revoke = [&](SqlExecutor& tx) -> Result<ApiKey> {
         Result<ApiKey> key = revoke_api_key(tx, id_or_prefix);
         if (!key) {
             return key.error();
         }
+        // revoke_api_key rejects a key revoked already, so it was active before.
         ApiKey before = *key;
         before.active = true;
-        AuditEntry entry{0,        now,       command_line_actor(), "revoke",
-                         "api_key", std::to_string(key->id), to_json(before), to_json(*key),
-                         "success"};
-        Result<std::int64_t> audited = write_audit_entry(tx, entry);
+        Result<void> audited =
+            audit(tx, now, "revoke", "api_key", key->id, to_json(before), to_json(*key));
         if (!audited) {
             return audited.error();
         }
         return key;
-    });
+    };
+    Result<ApiKey> revoked = context.database.with_transaction(revoke);
     if (!revoked) {
         return fail(context, "apikey revoke", revoked.error());
     }

@@ -77,7 +77,8 @@ std::optional<std::string> json_text(const std::optional<boost::json::object>& o
 
 /// Reads back a JSON object stored by json_text; a NULL or damaged column
 /// gives an empty object (and kServerError for a damaged one when `strict`).
-Result<boost::json::object> stored_object(const Row& row, std::size_t column, std::string_view field);
+Result<boost::json::object> stored_object(const Row& row, std::size_t column,
+                                          std::string_view field);
 Result<std::optional<boost::json::object>> stored_optional_object(const Row& row,
                                                                   std::size_t column,
                                                                   std::string_view field);

@@ -29,7 +29,9 @@ protected:
 };
 
 TEST_F(AdminSettingsTest, DefaultsApplyWhenKeysAreAbsent) {
-    Result<AdminSettings> settings = load_admin_settings(write_config("domain = \"https://ta.test\"\n"));
+    std::filesystem::path config = write_config("domain = \"https://ta.test\"\n");
+
+    Result<AdminSettings> settings = load_admin_settings(config);
 
     ASSERT_TRUE(settings.has_value()) << settings.error().message();
     EXPECT_EQ(settings->database_url, "sqlite:data/admin.db");
@@ -39,8 +41,12 @@ TEST_F(AdminSettingsTest, DefaultsApplyWhenKeysAreAbsent) {
 }
 
 TEST_F(AdminSettingsTest, ReadsAdminTable) {
-    Result<AdminSettings> settings = load_admin_settings(write_config(
-        "[admin]\ndatabase_url = \"postgresql://u:p@db.test:5432/x\"\naudit_retention_days = 30\n"));
+    std::filesystem::path config = write_config(
+        "[admin]\n"
+        "database_url = \"postgresql://u:p@db.test:5432/x\"\n"
+        "audit_retention_days = 30\n");
+
+    Result<AdminSettings> settings = load_admin_settings(config);
 
     ASSERT_TRUE(settings.has_value());
     EXPECT_EQ(settings->database_url, "postgresql://u:p@db.test:5432/x");

@@ -199,9 +199,11 @@ TEST_P(DatabaseEngineTest, ValuesTravelAsParametersNotText) {
 }
 
 TEST_P(DatabaseEngineTest, NullsAndIntegersRoundTrip) {
+    std::string insert =
+        "INSERT INTO scheduler_lock (name, holder, expires_at) VALUES (?, ?, ?)";
     ASSERT_TRUE(database()
-                    .execute("INSERT INTO scheduler_lock (name, holder, expires_at) VALUES (?, ?, ?)",
-                             {std::string("n"), std::string("h"), std::int64_t{-9000000000}})
+                    .execute(insert, {std::string("n"), std::string("h"),
+                                      std::int64_t{-9000000000}})
                     .has_value());
 
     Result<std::optional<Row>> row =

@@ -18,7 +18,8 @@ protected:
     }
 
     ThrottleDecision decide(std::string_view username, std::string_view address, UnixSeconds now) {
-        Result<ThrottleDecision> decision = check_login_throttle(database(), username, address, now);
+        Result<ThrottleDecision> decision =
+            check_login_throttle(database(), username, address, now);
         EXPECT_TRUE(decision.has_value());
         return decision ? *decision : ThrottleDecision{};
     }

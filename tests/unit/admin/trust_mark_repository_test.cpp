@@ -56,7 +56,8 @@ TEST_P(TrustMarkRepositoryTest, ValidForBeyondTypeIsRejected) {
     Result<Inserted<TrustMark>> created = create_trust_mark(database(), input);
 
     ASSERT_FALSE(created.has_value());
-    EXPECT_EQ(created.error().message(), "valid_for: must not exceed the trust mark type's 100 hours");
+    EXPECT_EQ(created.error().message(),
+              "valid_for: must not exceed the trust mark type's 100 hours");
 }
 
 TEST_P(TrustMarkRepositoryTest, DomainMustBeEntityIdentifier) {

@@ -122,7 +122,8 @@ private:
 
     Error translate_error(const PGresult* result, std::string_view sql) const {
         std::string driver_text = result ? PQresultErrorMessage(result) : PQerrorMessage(handle_);
-        std::string detail = "postgres: " + driver_text + " (" + std::string(sql.substr(0, 120)) + ")";
+        std::string detail =
+            "postgres: " + driver_text + " (" + std::string(sql.substr(0, 120)) + ")";
         if (PQstatus(handle_) != CONNECTION_OK) {
             return Error::unavailable("database server is unreachable", detail);
         }
@@ -133,8 +134,8 @@ private:
             return {ErrorCode::kInvalidRequest, column + ": already exists", detail};
         }
         if (state == kNotNullViolation) {
-            return {ErrorCode::kInvalidRequest, field_of(result, PG_DIAG_COLUMN_NAME) + ": is required",
-                    detail};
+            std::string column = field_of(result, PG_DIAG_COLUMN_NAME);
+            return {ErrorCode::kInvalidRequest, column + ": is required", detail};
         }
         if (state == kCheckViolation) {
             // Check constraints are named after the column they guard.
@@ -146,8 +147,10 @@ private:
             return {ErrorCode::kInvalidRequest, column + ": refers to a row that does not exist",
                     detail};
         }
-        if (state == kSerializationFailure || state == kDeadlockDetected || state.starts_with("08") ||
-            state.starts_with("57P")) {
+        // Class 08 is a connection exception, 57P an operator intervention.
+        bool transient = state == kSerializationFailure || state == kDeadlockDetected ||
+                         state.starts_with("08") || state.starts_with("57P");
+        if (transient) {
             return Error::unavailable("database is busy, try again", detail);
         }
         return Error::server_error("database error", detail);

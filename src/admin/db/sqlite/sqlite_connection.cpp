@@ -130,7 +130,8 @@ private:
                 values.emplace_back();
                 continue;
             }
-            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
+            const auto* text =
+                reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
             int size = sqlite3_column_bytes(statement, column);
             values.emplace_back(std::string(text, static_cast<std::size_t>(size)));
         }
