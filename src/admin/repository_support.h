@@ -38,6 +38,9 @@ struct Page {
 
 /// The outcome of a create: the new row, or with `duplicate` set, the row
 /// that already has the unique value (the API returns 403 with it).
+// NOTE: of two creates racing for one unique value, the loser gets
+// kInvalidRequest "FIELD: already exists" from the unique constraint instead
+// of `duplicate`, because its transaction cannot read the winner's row.
 template <class T>
 struct Inserted {
     T row;
