@@ -40,7 +40,7 @@ struct Page {
 /// that already has the unique value (the API returns 403 with it).
 // NOTE: of two creates racing for one unique value, the loser gets
 // kInvalidRequest "FIELD: already exists" from the unique constraint instead
-// of `duplicate`, because its transaction cannot read the winner's row.
+// of `duplicate`, because the winner had not committed when the loser checked.
 template <class T>
 struct Inserted {
     T row;
