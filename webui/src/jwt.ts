@@ -32,7 +32,11 @@ export function base64UrlDecode(input: string): string {
     const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
     const binary = atob(padded);
     const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+        throw new JwtFormatError('invalid base64url: bytes are not UTF-8');
+    }
 }
 
 /** Encodes UTF-8 text as base64url without padding. */
