@@ -105,25 +105,47 @@ export function layoutTree(entities: CollectionEntity[], trustAnchor: string | n
         const level = depth.get(id) ?? 0;
         rows.set(level, [...(rows.get(level) ?? []), id]);
     }
-    const widest = Math.max(1, ...[...rows.values()].map((row) => row.length));
-    const width = kMargin * 2 + widest * kNodeWidth + (widest - 1) * kColumnGap;
-    const height = kMargin * 2 + rows.size * kNodeHeight + Math.max(0, rows.size - 1) * kRowGap;
+    // Each row is placed left to right at the mean x of the entity's superiors in rows
+    // above, pushed right where boxes would overlap. The top row starts at the margin.
+    const placed = new Map<string, number>();
+    const superiorsOf = new Map<string, string[]>();
+    for (const edge of edges) {
+        superiorsOf.set(edge.to, [...(superiorsOf.get(edge.to) ?? []), edge.from]);
+    }
+    const levels = [...rows.keys()].sort((a, b) => a - b);
+    for (const level of levels) {
+        const wanted = (rows.get(level) ?? []).map((id, index) => {
+            const parents = (superiorsOf.get(id) ?? []).filter((p) => placed.has(p));
+            const x = parents.length
+                ? parents.reduce((sum, p) => sum + (placed.get(p) ?? 0), 0) / parents.length
+                : kMargin + kNodeWidth / 2 + index * (kNodeWidth + kColumnGap);
+            return { id, x };
+        });
+        wanted.sort((a, b) => a.x - b.x);
+        let next = kMargin + kNodeWidth / 2;
+        for (const item of wanted) {
+            const x = Math.max(item.x, next);
+            placed.set(item.id, x);
+            next = x + kNodeWidth + kColumnGap;
+        }
+    }
 
+    const right = Math.max(0, ...placed.values());
+    const width = right + kNodeWidth / 2 + kMargin;
+    const height = kMargin * 2 + rows.size * kNodeHeight + Math.max(0, rows.size - 1) * kRowGap;
     const nodes: TreeNode[] = [];
-    for (const [level, row] of [...rows.entries()].sort((a, b) => a[0] - b[0])) {
-        const rowWidth = row.length * kNodeWidth + (row.length - 1) * kColumnGap;
-        const start = (width - rowWidth) / 2 + kNodeWidth / 2;
-        row.forEach((id, index) => {
+    for (const level of levels) {
+        for (const id of rows.get(level) ?? []) {
             const entity = byId.get(id) as CollectionEntity;
             nodes.push({
                 id,
                 label: entityLabel(entity),
                 types: entity.entity_types ?? [],
                 depth: level,
-                x: start + index * (kNodeWidth + kColumnGap),
+                x: placed.get(id) ?? 0,
                 y: kMargin + level * (kNodeHeight + kRowGap) + kNodeHeight / 2,
             });
-        });
+        }
     }
     return { nodes, edges, width, height };
 }

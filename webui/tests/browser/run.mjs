@@ -290,6 +290,25 @@ async function run(config) {
             }
         });
 
+        await check('MFA enrolment draws the QR code locally', async () => {
+            await page.goto(`${base}/#/users`);
+            await settle(page);
+            await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+            const qr = page.getByRole('img', { name: /^QR code of the TOTP secret/ });
+            await qr.waitFor();
+            const source = await qr.getAttribute('src');
+            if (!source?.startsWith('data:image/png;base64,')) {
+                throw new Error(`QR code is not a local data URL: ${source?.slice(0, 40)}`);
+            }
+            await page.screenshot({ path: join(kScreenshotDir, 'users-enrolment-1280.png'), fullPage: true });
+            const serious = await axeViolations(page);
+            if (serious.length > 0) {
+                throw new Error(`axe: ${serious.map((v) => `${v.id}: ${v.help}`).join('; ')}`);
+            }
+            // NOTE: the enrolment is left unconfirmed; the admin keeps MFA off until confirm.
+            await page.getByRole('button', { name: 'Cancel' }).click();
+        });
+
         await check('sign out', async () => {
             await page.getByRole('button', { name: 'Sign out' }).click();
             await page.getByRole('heading', { name: 'Sign in to the trust anchor admin' }).waitFor();

@@ -63,6 +63,21 @@ describe('layoutTree', () => {
         expect(layout.nodes.find((n) => n.id === rp)?.label).toBe('rp.test');
     });
 
+    it('places an only child under its superior without overlaps', () => {
+        const ta = 'https://ta.test';
+        const layout = layoutTree([
+            { entity_id: ta, entity_types: [], superiors: [] },
+            { entity_id: 'https://a.test', entity_types: [], superiors: [ta] },
+            { entity_id: 'https://b.test', entity_types: [], superiors: [ta] },
+            { entity_id: 'https://c.test', entity_types: [], superiors: ['https://b.test'] },
+        ], ta);
+        const x = Object.fromEntries(layout.nodes.map((n) => [n.id, n.x]));
+
+        expect(x['https://c.test']).toBe(x['https://b.test']);
+        expect(x['https://b.test'] - x['https://a.test']).toBeGreaterThanOrEqual(180);
+        expect(layout.width).toBeGreaterThanOrEqual(x['https://b.test'] + 90);
+    });
+
     it('still draws entities caught in a superior cycle', () => {
         const layout = layoutTree([
             { entity_id: 'https://a.test', entity_types: [], superiors: ['https://b.test'] },
