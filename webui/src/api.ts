@@ -4,7 +4,7 @@
 // X-CSRFToken header; errors are {"message": "...", "id": N}; lists are {count, items}
 // with limit (default 100) and offset):
 //
-// | Method and path                     | Body or query                          | Answer                                  |
+// | Method and path                     | Body or query                          | Response                                |
 // |-------------------------------------|----------------------------------------|-----------------------------------------|
 // | GET    /auth/csrf                   |                                        | sets cookie csrftoken                   |
 // | POST   /auth/login                  | {username, password}                   | {user} or {mfa_required: true}          |
@@ -81,7 +81,7 @@ export interface UserUpdate {
     is_active?: boolean;
 }
 
-/** Answer of POST /auth/login: either the user or a request for the TOTP step. */
+/** Response of POST /auth/login: either the user or a request for the TOTP step. */
 export interface LoginResult {
     user?: User;
     mfa_required?: boolean;
@@ -96,7 +96,7 @@ export interface ApiKey {
     id: number;
     name: string;
     prefix: string;
-    /** The full key; present only in the answer that created it. */
+    /** The full key; present only in the response that created it. */
     key?: string;
     expires_at: string | null;
     created_at?: string;
@@ -251,7 +251,7 @@ export interface FetchedConfig {
     jwks: JsonObject;
 }
 
-/** Error answer of the admin API, or a failure to reach it. */
+/** Error response of the admin API, or a failure to reach it. */
 export class ApiError extends Error {
     readonly status: number;
     readonly errorId: number | null;
@@ -315,7 +315,7 @@ export function buildQuery(params: object): string {
     return text ? `?${text}` : '';
 }
 
-/** Turns a failed answer into the message the user sees. */
+/** Turns a failed response into the message the user sees. */
 export function errorMessageFrom(status: number, statusText: string, body: unknown): string {
     if (body && typeof body === 'object') {
         const record = body as Record<string, unknown>;
@@ -355,8 +355,8 @@ export class ApiClient {
     }
 
     /**
-     * Sends one request and parses the JSON answer. Writes first make sure a CSRF cookie
-     * exists. Throws ApiError with the API's message on any non-2xx answer.
+     * Sends one request and parses the JSON response. Writes first make sure a CSRF cookie
+     * exists. Throws ApiError with the API's message on any non-2xx response.
      */
     async request<T>(method: string, path: string, body?: unknown): Promise<T> {
         const headers: Record<string, string> = { Accept: 'application/json' };
@@ -403,8 +403,8 @@ export class ApiClient {
         if (existing) {
             return existing;
         }
-        const answer = await this.request<{ csrftoken?: string } | null>('GET', '/auth/csrf');
-        const token = this.readCookie(kCsrfCookie) ?? answer?.csrftoken ?? null;
+        const response = await this.request<{ csrftoken?: string } | null>('GET', '/auth/csrf');
+        const token = this.readCookie(kCsrfCookie) ?? response?.csrftoken ?? null;
         if (!token) {
             throw new ApiError(0, 'The admin API set no csrftoken cookie', null, null);
         }

@@ -114,16 +114,16 @@ export function layoutTree(entities: CollectionEntity[], trustAnchor: string | n
     }
     const levels = [...rows.keys()].sort((a, b) => a - b);
     for (const level of levels) {
-        const wanted = (rows.get(level) ?? []).map((id, index) => {
+        const desired = (rows.get(level) ?? []).map((id, index) => {
             const parents = (superiorsOf.get(id) ?? []).filter((p) => placed.has(p));
             const x = parents.length
                 ? parents.reduce((sum, p) => sum + (placed.get(p) ?? 0), 0) / parents.length
                 : kMargin + kNodeWidth / 2 + index * (kNodeWidth + kColumnGap);
             return { id, x };
         });
-        wanted.sort((a, b) => a.x - b.x);
+        desired.sort((a, b) => a.x - b.x);
         let next = kMargin + kNodeWidth / 2;
-        for (const item of wanted) {
+        for (const item of desired) {
             const x = Math.max(item.x, next);
             placed.set(item.id, x);
             next = x + kNodeWidth + kColumnGap;

@@ -1,4 +1,4 @@
-// DEVELOPMENT AID ONLY, NOT A TEST OF THE PRODUCT. Serves dist/ and answers the admin
+// DEVELOPMENT AID ONLY, NOT A TEST OF THE PRODUCT. Serves dist/ and responds to the admin
 // API routes from an in-memory imitation, so the views can be rendered, screenshotted
 // and checked with axe before the real inmor-admin exists. Nothing here is registered in
 // ctest or CI and a browser run against it proves nothing about the admin; run the
@@ -26,7 +26,7 @@ function b64url(value) {
     return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-/** An unsigned-looking JWT for display only; the signature part is random bytes. */
+/** Builds a JWT-shaped string for display only. Its signature part is random bytes. */
 function fakeJwt(header, payload) {
     return `${b64url(header)}.${b64url(payload)}.${randomBytes(32).toString('base64url')}`;
 }

@@ -1,8 +1,8 @@
 // Browser tests of the admin web UI, driving Debian's Chromium through playwright-core
 // (no browser download). Every view is rendered at 1280 and 390 px, checked with axe-core
-// (no serious or critical violation allowed) and screenshotted; then the admin flows run:
+// (no serious or critical violation allowed) and screenshotted. Then the admin flows run:
 // login with and without TOTP, add a subordinate, issue and revoke a trust mark, find
-// the audit entry with its diff, create and revoke an API key, resolve a leaf.
+// the audit entry with its diff, create and revoke an API key, and resolve a leaf.
 //
 // Environment:
 //   INMOR_ADMIN_URL              base URL of inmor-admin serving the built UI at / (127.0.0.1 only)
@@ -102,8 +102,8 @@ async function settle(page) {
 }
 
 async function axeViolations(page) {
-    // Evaluated through the DevTools protocol, which the page's CSP (no inline scripts)
-    // does not apply to; a script tag would be blocked, as it should be.
+    // The page's CSP blocks inline script tags, as it should. Code evaluated through the
+    // DevTools protocol is exempt, so axe is injected that way.
     await page.evaluate(axeSource);
     const violations = await page.evaluate(async () => {
         const result = await globalThis.axe.run(document, { resultTypes: ['violations'] });
@@ -148,8 +148,8 @@ async function expectText(page, text) {
 async function run(config) {
     const { base } = config;
     await mkdir(kScreenshotDir, { recursive: true });
-    // playwright-core gives each launch a fresh temporary profile directory of its own
-    // (it rejects --user-data-dir with launch()) and deletes it on close.
+    // playwright-core gives each launch a fresh temporary profile directory and deletes
+    // it on close. Its launch() rejects --user-data-dir, so none is passed here.
     const browser = await chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
         headless: true,

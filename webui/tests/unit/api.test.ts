@@ -51,7 +51,7 @@ beforeEach(() => {
 });
 
 // Node's fetch keeps no cookies, so this wrapper plays the browser's part: it stores
-// Set-Cookie answers in the jar the client reads.
+// Set-Cookie headers in the jar the client reads.
 const cookieFetch: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
     for (const line of response.headers.getSetCookie()) {
