@@ -125,6 +125,11 @@ export function diffJson(before: unknown, after: unknown, path = '$'): JsonChang
     return [{ path, kind: 'changed', before, after }];
 }
 
+/** Formats a count with its noun: singular for 1, else `plural` (default: noun + "s"). */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+    return `${count} ${count === 1 ? singular : plural}`;
+}
+
 /** Message of any thrown value. */
 export function errorText(error: unknown): string {
     if (error instanceof Error) {

@@ -112,6 +112,15 @@ async function axeViolations(page) {
     return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
+/** Saves a screenshot of the current state and fails on serious axe violations. */
+async function snapshot(page, name) {
+    await page.screenshot({ path: join(kScreenshotDir, `${name}.png`), fullPage: true });
+    const serious = await axeViolations(page);
+    if (serious.length > 0) {
+        throw new Error(`axe on ${name}: ${serious.map((v) => `${v.id} (${v.impact}): ${v.help}`).join('; ')}`);
+    }
+}
+
 async function renderCheck(page, name, width) {
     await settle(page);
     const errors = await page.locator('.status-error').allTextContents();
@@ -190,6 +199,7 @@ async function run(config) {
             await page.getByRole('heading', { name: 'Preview' }).waitFor();
             const metadata = await page.getByLabel('Metadata', { exact: true }).inputValue();
             JSON.parse(metadata);
+            await snapshot(page, 'subordinate-preview-1280');
             await page.getByRole('button', { name: 'Add subordinate' }).click();
             await expectText(page, `Added ${config.subordinate}.`);
             await page.getByLabel('Search by entity ID').fill(config.subordinate);
@@ -227,6 +237,7 @@ async function run(config) {
             if (!payload?.includes(config.subordinate) || !payload.includes(markType)) {
                 throw new Error('decoded trust mark payload lacks the holder or the type');
             }
+            await snapshot(page, 'trustmark-issued-1280');
         });
 
         await check('revoke the trust mark', async () => {
@@ -254,6 +265,7 @@ async function run(config) {
             if (!text?.includes('true') || !text.includes('false')) {
                 throw new Error(`diff row for $.active does not show true to false: ${text}`);
             }
+            await snapshot(page, 'auditlog-entry-1280');
         });
 
         await check('create an API key shown once, then revoke it', async () => {
@@ -267,6 +279,7 @@ async function run(config) {
             if (key.length < 16) {
                 throw new Error(`the new key is too short to be real: ${key.length} characters`);
             }
+            await snapshot(page, 'apikey-created-1280');
             await page.getByRole('button', { name: 'I have saved it' }).click();
             await page.reload();
             await settle(page);
@@ -288,6 +301,7 @@ async function run(config) {
             if (statements < 2) {
                 throw new Error(`chain has ${statements} statements; a leaf needs at least 2`);
             }
+            await snapshot(page, 'resolve-result-1280');
         });
 
         await check('MFA enrolment draws the QR code locally', async () => {
@@ -300,11 +314,7 @@ async function run(config) {
             if (!source?.startsWith('data:image/png;base64,')) {
                 throw new Error(`QR code is not a local data URL: ${source?.slice(0, 40)}`);
             }
-            await page.screenshot({ path: join(kScreenshotDir, 'users-enrolment-1280.png'), fullPage: true });
-            const serious = await axeViolations(page);
-            if (serious.length > 0) {
-                throw new Error(`axe: ${serious.map((v) => `${v.id}: ${v.help}`).join('; ')}`);
-            }
+            await snapshot(page, 'users-enrolment-1280');
             // NOTE: the enrolment is left unconfirmed; the admin keeps MFA off until confirm.
             await page.getByRole('button', { name: 'Cancel' }).click();
         });

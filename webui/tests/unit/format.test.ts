@@ -1,6 +1,6 @@
 // Tests of the JSON editor check, the audit diff and the tree layout.
 import { describe, expect, it } from 'vitest';
-import { checkJson, daysUntil, diffJson, formatTime, toDate } from '../../src/format';
+import { checkJson, counted, daysUntil, diffJson, formatTime, toDate } from '../../src/format';
 import { layoutTree } from '../../src/tree';
 
 describe('checkJson', () => {
@@ -43,6 +43,14 @@ describe('times', () => {
         expect(formatTime(null)).toBe('—');
         expect(formatTime('2026-01-02T03:04:05Z')).toBe('2026-01-02 03:04 UTC');
         expect(daysUntil('2026-01-03T00:00:00Z', new Date('2026-01-01T00:00:00Z'))).toBe(2);
+    });
+});
+
+describe('counted', () => {
+    it('uses the singular only for one', () => {
+        expect(counted(1, 'entry', 'entries')).toBe('1 entry');
+        expect(counted(0, 'entry', 'entries')).toBe('0 entries');
+        expect(counted(2, 'API key')).toBe('2 API keys');
     });
 });
 
