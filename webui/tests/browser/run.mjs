@@ -184,6 +184,29 @@ async function run(config) {
                     await renderCheck(page, name, width);
                 });
             }
+            await check(`keyboard: skip link first, then reachable navigation at ${width}px`, async () => {
+                await page.goto(`${base}/#/`);
+                await settle(page);
+                await page.locator('body').focus();
+                await page.keyboard.press('Tab');
+                const first = await page.evaluate(() => document.activeElement?.textContent?.trim());
+                if (first !== 'Skip to content') {
+                    throw new Error(`first tab stop is "${first}", expected the skip link`);
+                }
+                if (width < 720) {
+                    await page.getByRole('button', { name: 'Menu' }).press('Enter');
+                }
+                const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' });
+                await link.focus();
+                await page.keyboard.press('Enter');
+                await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+                if (width < 720) {
+                    await page.goto(`${base}/#/`);
+                    await settle(page);
+                    await page.getByRole('button', { name: 'Menu' }).click();
+                    await snapshot(page, `menu-open-${width}`);
+                }
+            });
             await context.close();
         }
 
