@@ -42,6 +42,10 @@
 // | POST   /subordinates/{id}           | SubordinateInput (update)              | Subordinate                             |
 // | POST   /subordinates/{id}/renew     |                                        | Subordinate                             |
 // | POST   /subordinates/fetch-config   | {entityid}                             | {entity_configuration: {jwt, payload}, metadata, jwks} |
+//
+// The audit log's since and until are ISO 8601 UTC times (2026-01-02T03:04:05.000Z).
+// POST /trustmarks takes `tmt`, the trust mark type's id; subordinates send
+// required_trustmarks as an array of trust mark type URLs.
 
 /** JSON object as the API sends it. */
 export type JsonObject = { [key: string]: unknown };
