@@ -154,7 +154,8 @@ async function handleAuth(request, response, path, session, sessionId) {
             fail(response, 400, 'No login waiting for a TOTP code');
             return;
         }
-        if (String(body.code) !== totpCode(session.user.totp)) {
+        const accepted = [-30_000, 0].map((shift) => totpCode(session.user.totp, Date.now() + shift));
+        if (!accepted.includes(String(body.code))) {
             fail(response, 401, 'code: invalid or expired TOTP code');
             return;
         }

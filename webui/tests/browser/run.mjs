@@ -144,6 +144,12 @@ async function signIn(page, base, username, password, totpSecret) {
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     if (totpSecret) {
+        // A code typed in the last seconds of its 30 s step may reach the server after
+        // the step changed, so wait for a fresh step first.
+        const secondsLeft = 30 - (Math.floor(Date.now() / 1000) % 30);
+        if (secondsLeft < 5) {
+            await page.waitForTimeout(secondsLeft * 1000 + 200);
+        }
         await page.getByLabel('Authentication code').fill(totpCode(totpSecret));
         await page.getByRole('button', { name: 'Verify' }).click();
     }
