@@ -183,6 +183,16 @@ async function run(config) {
                     throw new Error(`axe: ${serious.map((v) => `${v.id}: ${v.help}`).join('; ')}`);
                 }
             });
+            await check(`wrong password shows the error and keeps input at ${width}px`, async () => {
+                await page.goto(`${base}/#/login`);
+                await page.getByLabel('Username').fill(config.username);
+                await page.getByLabel('Password').fill('wrong-password-for-test');
+                await page.getByRole('button', { name: 'Sign in' }).click();
+                await page.getByRole('alert').waitFor();
+                if ((await page.getByLabel('Username').inputValue()) !== config.username) {
+                    throw new Error('the username was cleared after a failed login');
+                }
+            });
             await check(`login without TOTP at ${width}px`, () => signIn(page, base, config.username, config.password));
             for (const [name, path] of kViews) {
                 await check(`view ${name} at ${width}px`, async () => {
