@@ -3,7 +3,7 @@
 import { ref } from 'vue';
 import { errorText } from './format';
 
-/** Reactive state for one button or form; `run` never throws. */
+/** Reactive state for one button or form. `run` catches every error into `error`. */
 export function useAction() {
     const busy = ref(false);
     const error = ref<string | null>(null);

@@ -270,7 +270,7 @@ export class ApiError extends Error {
     }
 }
 
-/** What the client needs from its surroundings; tests pass their own. */
+/** Dependencies of the client on its environment; tests pass their own. */
 export interface ApiClientOptions {
     /** Origin and prefix before /api/v1; empty for the page's own origin. */
     baseUrl?: string;
@@ -319,7 +319,7 @@ export function buildQuery(params: object): string {
     return text ? `?${text}` : '';
 }
 
-/** Turns a failed response into the message the user sees. */
+/** Turns a failed response into the message shown to the user. */
 export function errorMessageFrom(status: number, statusText: string, body: unknown): string {
     if (body && typeof body === 'object') {
         const record = body as Record<string, unknown>;

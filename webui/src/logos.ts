@@ -1,5 +1,6 @@
-// Which entity logos the UI may load: same-origin ones, and those from origins the
-// build allowed with VITE_LOGO_ORIGINS (the same list goes into the page's CSP img-src).
+// Check of the entity logo URLs the UI may load. Same-origin logos are allowed, and so
+// are those from origins listed in VITE_LOGO_ORIGINS at build time. The same list goes
+// into the page's CSP img-src.
 
 const allowedOrigins = new Set(
     String(import.meta.env.VITE_LOGO_ORIGINS ?? '').split(/\s+/).filter(Boolean),

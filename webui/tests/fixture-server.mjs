@@ -1,8 +1,8 @@
 // DEVELOPMENT AID ONLY, NOT A TEST OF THE PRODUCT. Serves dist/ and responds to the admin
 // API routes from an in-memory imitation, so the views can be rendered, screenshotted
 // and checked with axe before the real inmor-admin exists. Nothing here is registered in
-// ctest or CI and a browser run against it proves nothing about the admin; run the
-// browser tests against the real admin (INMOR_ADMIN_URL) for that.
+// ctest or CI, because a browser run against it proves nothing about the admin. To test
+// the product, run the browser tests against the real admin (INMOR_ADMIN_URL).
 //
 // Usage: node tests/fixture-server.mjs [PORT]   (listens on 127.0.0.1, default 5199)
 // Users: "admin" / "fixture-password" (no MFA) and "mfa-admin" / "fixture-password"
