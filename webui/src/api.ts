@@ -277,13 +277,15 @@ export interface ApiClientOptions {
     fetchImpl?: typeof fetch;
     /** Reads a cookie by name; defaults to document.cookie. */
     readCookie?: (name: string) => string | null;
-    /** Called on every 401, so the app can return to the login view. */
+    /** Called on a 401 to a read outside /auth/, so the app can show the login view. */
     onUnauthorized?: () => void;
 }
 
 const kApiPrefix = '/api/v1';
 const kCsrfCookie = 'csrftoken';
 const kWriteMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const kSignInAgainHint =
+    ' (signed out: sign in again in another tab, then retry here; your input is kept)';
 
 /** Reads one cookie from a `document.cookie`-style string. */
 export function parseCookie(cookieHeader: string, name: string): string | null {
@@ -353,7 +355,7 @@ export class ApiClient {
         this.onUnauthorized = options.onUnauthorized;
     }
 
-    /** Sets the handler called on every 401 outside /auth/. */
+    /** Sets the handler called on a 401 to a read outside /auth/. */
     setUnauthorizedHandler(handler: () => void): void {
         this.onUnauthorized = handler;
     }
@@ -386,14 +388,21 @@ export class ApiClient {
 
         const parsed = await readBody(response);
         if (!response.ok) {
-            if (response.status === 401 && this.onUnauthorized && !path.startsWith('/auth/')) {
-                this.onUnauthorized();
+            let message = errorMessageFrom(response.status, response.statusText, parsed);
+            if (response.status === 401 && !path.startsWith('/auth/')) {
+                // A read leaves for the login view. A write stays, so the form keeps what
+                // the user typed and can be sent again after signing in elsewhere.
+                if (kWriteMethods.has(method)) {
+                    message += kSignInAgainHint;
+                } else {
+                    this.onUnauthorized?.();
+                }
             }
             const record = parsed && typeof parsed === 'object' ? parsed : {};
             const errorId = (record as Record<string, unknown>).id;
             throw new ApiError(
                 response.status,
-                errorMessageFrom(response.status, response.statusText, parsed),
+                message,
                 typeof errorId === 'number' ? errorId : null,
                 parsed,
             );

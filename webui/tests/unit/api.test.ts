@@ -124,6 +124,18 @@ describe('ApiClient', () => {
         expect(error.message).toBe('Request failed with HTTP 502 Bad Gateway');
     });
 
+    it('keeps a 401 write on the page with a hint', async () => {
+        let calls = 0;
+        cookieJar.csrftoken = 't';
+        nextAnswer = { status: 401, body: '{"message": "not signed in", "id": 1}' };
+
+        const error = await client(() => { calls += 1; }).createApiKey('k').catch((e) => e);
+
+        expect(calls).toBe(0);
+        expect(error.status).toBe(401);
+        expect(error.message).toMatch(/^not signed in \(signed out: sign in again in another tab/);
+    });
+
     it('calls the 401 handler outside /auth/', async () => {
         let calls = 0;
         nextAnswer = { status: 401, body: '{"message": "not signed in", "id": 1}' };
