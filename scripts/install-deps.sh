@@ -19,7 +19,6 @@ test_packages=(
     redis-server postgresql sqlite3
     python3 python3-pip python3-venv
     iproute2 openssl
-    chromium fonts-dejavu-core
 )
 
 bench_packages=(wrk nginx-light util-linux)

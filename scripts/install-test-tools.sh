@@ -18,3 +18,8 @@ if [[ -f "$interop_dir/requirements.txt" ]]; then
     "$interop_dir/.venv/bin/pip" install -q --disable-pip-version-check \
         -r "$interop_dir/requirements.txt"
 fi
+
+# The web UI's own unit tests (vitest) run from ctest.
+if [[ -f "${INMOR_ROOT}/webui/package-lock.json" ]]; then
+    (cd "${INMOR_ROOT}/webui" && npm ci --no-audit --no-fund --loglevel=error)
+fi
