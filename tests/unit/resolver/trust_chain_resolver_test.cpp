@@ -184,6 +184,27 @@ TEST_F(TrustChainResolverTest, PrefersShortestChain) {
     EXPECT_EQ(claim_of(chain->statements[1], "iss"), id("ta").str());
 }
 
+TEST_F(TrustChainResolverTest, PrefersShortestChainOverDeeperFirstHint) {
+    // leaf -> int -> int2 -> ta is found first by a depth-first walk in hint
+    // order; leaf -> int3 -> ta is shorter.
+    federation_.add("int2");
+    federation_.add("int3");
+    federation_.publish_configuration("int", {"int2"});
+    federation_.publish_configuration("int2", {"ta"});
+    federation_.publish_configuration("int3", {"ta"});
+    federation_.publish_subordinate("int2", "int");
+    federation_.publish_subordinate("ta", "int2");
+    federation_.publish_subordinate("ta", "int3");
+    federation_.publish_subordinate("int3", "leaf");
+    federation_.publish_configuration("leaf", {"int", "int3"}, {{"metadata", leaf_metadata()}});
+
+    auto chain = resolve("leaf");
+
+    ASSERT_TRUE(chain.has_value()) << chain.error().message();
+    ASSERT_EQ(chain->statements.size(), 4u);
+    EXPECT_EQ(claim_of(chain->statements[1], "iss"), id("int3").str());
+}
+
 TEST_F(TrustChainResolverTest, FallsBackToLongerChainWhenShortOneFails) {
     federation_.publish_configuration("leaf", {"ta", "int"}, {{"metadata", leaf_metadata()}});
     json::object expired = federation_.subordinate_claims("ta", "leaf");
