@@ -23,9 +23,9 @@ namespace inmor::federation {
 /// The `typ` header of Entity Configurations and Subordinate Statements.
 inline constexpr std::string_view kEntityStatementType = "entity-statement+jwt";
 
-/// Which of the two Entity Statement kinds a statement is: an Entity
-/// Configuration is self-issued (`iss` equals `sub`), a Subordinate Statement
-/// is issued by a superior about its subordinate.
+/// The kind of an Entity Statement. An Entity Configuration is self-issued
+/// (`iss` equals `sub`). A Subordinate Statement is issued by a superior
+/// about its subordinate.
 enum class StatementKind { kEntityConfiguration, kSubordinateStatement };
 
 /// One `trust_marks` entry of an Entity Configuration, not verified.
@@ -69,8 +69,9 @@ struct EntityStatementClaims {
     }
 };
 
-/// How statements are read: `allow_http` admits http Entity Identifiers (the
-/// development switch of the configuration, also used by loopback tests).
+/// Options for reading statements. `allow_http` admits http Entity
+/// Identifiers: the development switch of the configuration, also used by
+/// loopback tests.
 struct StatementOptions {
     bool allow_http = false;
 };

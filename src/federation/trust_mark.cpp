@@ -38,6 +38,17 @@ Result<EntityId> entity_id_claim(const json::object& payload, std::string_view w
     return entity_id;
 }
 
+// Whole seconds of a NumericDate, clamped so that a hostile value cannot
+// overflow the conversion.
+UnixSeconds whole_seconds(const json::value& value) {
+    constexpr double kLimit = 1e15;
+    const double seconds = value.to_number<double>();
+    if (!(seconds > -kLimit)) {
+        return static_cast<UnixSeconds>(-kLimit);
+    }
+    return static_cast<UnixSeconds>(std::floor(std::min(seconds, kLimit)));
+}
+
 Result<UnixSeconds> required_time(const json::object& payload, std::string_view where,
                                   std::string_view name) {
     const json::value* value = payload.if_contains(name);
@@ -45,7 +56,7 @@ Result<UnixSeconds> required_time(const json::object& payload, std::string_view 
         return invalid(std::string(where) + " " + std::string(name),
                        "missing or not a number (NumericDate)");
     }
-    return static_cast<UnixSeconds>(std::floor(value->to_number<double>()));
+    return whole_seconds(*value);
 }
 
 Result<std::map<std::string, std::vector<EntityId>, std::less<>>> read_issuers(
@@ -247,7 +258,7 @@ struct TrustMarkVerifier {
         mark.trust_mark_type_ = type;
         mark.issued_at_ = *issued;
         if (const json::value* expires = claims.if_contains("exp")) {
-            mark.expires_at_ = static_cast<UnixSeconds>(std::floor(expires->to_number<double>()));
+            mark.expires_at_ = whole_seconds(*expires);
         }
         mark.jwt_ = std::string(jwt);
 

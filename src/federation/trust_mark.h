@@ -29,7 +29,7 @@ struct TrustMarkOwner {
     jose::JwkSet jwks;
 };
 
-/// What a Trust Anchor's Entity Configuration says about Trust Marks: the
+/// The Trust Mark rules of a Trust Anchor's Entity Configuration: the
 /// accepted issuers per type (`trust_mark_issuers`) and the owners whose
 /// delegation an issuer needs (`trust_mark_owners`).
 class TrustMarkRules {
@@ -96,14 +96,15 @@ private:
 };
 
 /// Verifies a Trust Mark about `subject` (section "Validating a Trust
-/// Mark"): `typ` trust-mark+jwt, claims `iss`, `sub`, `trust_mark_type` and
-/// `iat` (`exp` optional), `sub` equal to `subject`, `trust_mark_type` equal
-/// to `expected_type` (the type of the `trust_marks` entry carrying it), the
-/// issuer accepted by `rules`, the signature with one of `issuer_keys` and
-/// the times against `clock`. When `rules` names an owner for the type, the
-/// mark must carry a `delegation` JWT (`typ` trust-mark-delegation+jwt,
+/// Mark"). It checks `typ` trust-mark+jwt and the claims `iss`, `sub`,
+/// `trust_mark_type` and `iat` (`exp` is optional). `sub` must equal
+/// `subject`, and `trust_mark_type` must equal `expected_type`, the type of
+/// the `trust_marks` entry carrying the mark. The issuer must be accepted by
+/// `rules`, the signature must verify with `issuer_keys`, and the times are
+/// checked against `clock`. When `rules` names an owner for the type, the
+/// mark must carry a `delegation` JWT: `typ` trust-mark-delegation+jwt,
 /// signed with the owner's keys, `iss` the owner, `sub` the mark's issuer,
-/// the same `trust_mark_type`), and any delegation present must verify.
+/// the same `trust_mark_type`. Any delegation present must verify.
 /// Errors carry kInvalidRequest and name the claim.
 Result<TrustMark> verify_trust_mark(std::string_view jwt, const EntityId& subject,
                                     std::string_view expected_type,

@@ -15,9 +15,9 @@ inline constexpr std::string_view kEntityStatementMediaType = "application/entit
 
 /// Fetches statements with a fetch::HttpFetcher, which it does not own.
 /// Transient fetch failures (5xx, 429, timeouts, failed connections) become
-/// kTemporarilyUnavailable; guard refusals, other HTTP statuses, a wrong
-/// Content-Type and oversized bodies become kInvalidTrustChain with the
-/// fetcher's reason.
+/// kTemporarilyUnavailable. Guard refusals, other HTTP statuses, a wrong
+/// Content-Type and oversized bodies become kInvalidTrustChain, and the
+/// message keeps the fetcher's reason.
 class HttpEntityStatementSource final : public EntityStatementSource {
 public:
     explicit HttpEntityStatementSource(const fetch::HttpFetcher& fetcher) : fetcher_(fetcher) {}

@@ -1,4 +1,4 @@
-// ResolveResponse: the signed answer of the resolve endpoint (section
+// ResolveResponse: the signed response of the resolve endpoint (section
 // "Resolve Response").
 #pragma once
 

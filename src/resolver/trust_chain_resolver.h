@@ -82,12 +82,12 @@ public:
     TrustChainResolver(const EntityStatementSource& source, TrustAnchorKeys trust_anchors,
                        const Clock& clock, ResolverOptions options = {});
 
-    /// Resolves the trust chain of `request.subject`. Errors:
+    /// Resolves the trust chain of `request.subject`. The error is
     /// kInvalidTrustAnchor when a requested anchor is not configured or no
-    /// path reaches a requested anchor; kTemporarilyUnavailable when a
-    /// transient fetch failure or the time budget stopped every path;
-    /// kInvalidTrustChain otherwise, naming the entity and the failed check
-    /// of the first path that failed.
+    /// path reaches a requested anchor. It is kTemporarilyUnavailable when a
+    /// transient fetch failure or the time budget stopped a path that might
+    /// otherwise have validated. Otherwise it is kInvalidTrustChain, naming
+    /// the entity and the failed check of the first path that failed.
     Result<TrustChain> resolve_trust_chain(const ResolveRequest& request) const;
 
     const TrustAnchorKeys& trust_anchors() const { return trust_anchors_; }

@@ -39,7 +39,7 @@ FederationServer::FederationServer() {
 }
 
 FederationServer::~FederationServer() {
-    // shutdown() wakes the blocked accept(); the loop then sees stopping_.
+    // shutdown() wakes the blocked accept(), and the loop then reads stopping_.
     stopping_ = true;
     ::shutdown(listen_fd_, SHUT_RDWR);
     acceptor_.join();
@@ -90,7 +90,7 @@ void FederationServer::accept_loop() {
     }
 }
 
-// One request per connection, answered with Connection: close.
+// Serves one request per connection and closes it (Connection: close).
 void FederationServer::serve(int socket_fd) {
     asio::io_context context;
     asio::ip::tcp::socket socket(context);

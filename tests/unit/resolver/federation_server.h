@@ -18,7 +18,7 @@ public:
         int status = 200;
         std::string content_type = "application/entity-statement+jwt";
         std::string body;
-        /// Wait before answering, to exhaust a caller's time budget.
+        /// Delay before the response is sent, to exhaust a caller's time budget.
         std::chrono::milliseconds delay{0};
     };
 
