@@ -5,12 +5,14 @@
 #include "common/json.h"
 #include "fetch/http_fetcher.h"
 #include "jose/jws.h"
+#include "resolver/caching_entity_statement_source.h"
 #include "resolver/http_entity_statement_source.h"
 #include "test_federation.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace inmor::resolver {
 namespace {
@@ -586,6 +588,75 @@ TEST_F(TrustChainResolverTest, EnforcesIntermediateLimit) {
     auto chain = resolve("leaf", {"ta"}, options);
 
     expect_error(chain, ErrorCode::kInvalidTrustChain, "exceeds the limit of 0 intermediates");
+}
+
+TEST_F(TrustChainResolverTest, ResolvesConcurrently) {
+    TrustChainResolver resolver(source_, anchor_keys(), clock_, {{}, true, nullptr});
+    std::vector<int> resolved(4, 0);
+
+    std::vector<std::thread> threads;
+    for (std::size_t index = 0; index < resolved.size(); ++index) {
+        threads.emplace_back([&, index] {
+            resolved[index] = resolver.resolve_trust_chain({id("leaf"), {id("ta")}, true}) ? 1 : 0;
+        });
+    }
+    for (std::thread& thread : threads) {
+        thread.join();
+    }
+
+    EXPECT_EQ(std::count(resolved.begin(), resolved.end(), 1), 4);
+}
+
+TEST_F(TrustChainResolverTest, CachingSourceServesRepeatFromMemory) {
+    CachingEntityStatementSource cache(source_, clock_);
+    TrustChainResolver resolver(cache, anchor_keys(), clock_, {{}, true, nullptr});
+
+    auto first = resolver.resolve_trust_chain({id("leaf"), {id("ta")}, true});
+    const std::size_t requests_after_first = server_.targets().size();
+    auto second = resolver.resolve_trust_chain({id("leaf"), {id("ta")}, true});
+
+    ASSERT_TRUE(first.has_value()) << first.error().message();
+    ASSERT_TRUE(second.has_value()) << second.error().message();
+    // leaf, int and ta configurations, and the two subordinate statements.
+    EXPECT_EQ(requests_after_first, 5u);
+    EXPECT_EQ(server_.targets().size(), requests_after_first);
+    EXPECT_EQ(cache.size(), 5u);
+}
+
+TEST_F(TrustChainResolverTest, CachingSourceRefetchesAfterMaxLifetime) {
+    CachingEntityStatementSource cache(source_, clock_, 16, 60);
+    TrustChainResolver resolver(cache, anchor_keys(), clock_, {{}, true, nullptr});
+
+    auto first = resolver.resolve_trust_chain({id("leaf"), {id("ta")}, true});
+    clock_.advance(61);
+    auto second = resolver.resolve_trust_chain({id("leaf"), {id("ta")}, true});
+
+    ASSERT_TRUE(first.has_value()) << first.error().message();
+    ASSERT_TRUE(second.has_value()) << second.error().message();
+    EXPECT_EQ(server_.targets().size(), 10u);
+}
+
+TEST_F(TrustChainResolverTest, CachingSourceKeepsNoFailures) {
+    server_.set(federation_.fetch_route("ta", "int"), {503, "application/json", "{}", {}});
+    CachingEntityStatementSource cache(source_, clock_);
+    TrustChainResolver resolver(cache, anchor_keys(), clock_, {{}, true, nullptr});
+
+    auto first = resolver.resolve_trust_chain({id("leaf"), {id("ta")}, true});
+    auto second = resolver.resolve_trust_chain({id("leaf"), {id("ta")}, true});
+
+    EXPECT_FALSE(first.has_value());
+    EXPECT_FALSE(second.has_value());
+    EXPECT_EQ(server_.hits(federation_.fetch_route("ta", "int")), 2);
+}
+
+TEST_F(TrustChainResolverTest, CachingSourceEvictsWhenFull) {
+    CachingEntityStatementSource cache(source_, clock_, 2);
+    TrustChainResolver resolver(cache, anchor_keys(), clock_, {{}, true, nullptr});
+
+    auto chain = resolver.resolve_trust_chain({id("leaf"), {id("ta")}, true});
+
+    ASSERT_TRUE(chain.has_value()) << chain.error().message();
+    EXPECT_EQ(cache.size(), 2u);
 }
 
 class TrustMarkResolutionTest : public TrustChainResolverTest {
