@@ -12,7 +12,7 @@
 
 namespace inmor::resolver {
 
-/// Serves statements from memory while they are fresh, and asks `upstream`
+/// Serves statements from memory while they are fresh, and fetches from `upstream`
 /// otherwise. A statement is kept until the earlier of its `exp` claim and
 /// `max_lifetime` seconds after the fetch, so a changed statement is picked
 /// up within `max_lifetime`. Only successful fetches are kept. The cache

@@ -127,7 +127,8 @@ Result<TrustChain> ResolutionWalk::walk_upward(const ConfigurationPtr& subject) 
             continue;
         }
 
-        const std::size_t followed = std::min(hints.size(), resolver_.options_.limits.max_authority_hints);
+        const std::size_t limit = resolver_.options_.limits.max_authority_hints;
+        const std::size_t followed = std::min(hints.size(), limit);
         if (followed < hints.size()) {
             resolver_.log_->debug("authority hints truncated entity_id={} hints={} followed={}",
                                   top.entity_id().str(), hints.size(), followed);
@@ -216,9 +217,9 @@ Result<ConfigurationPtr> ResolutionWalk::configuration(const EntityId& entity_id
     }
     Result<ConfigurationPtr> result = [&]() -> Result<ConfigurationPtr> {
         const bool anchor = is_requested_anchor(entity_id);
-        const std::string context =
-            std::string(anchor ? "entity configuration of trust anchor " : "entity configuration of ") +
-            entity_id.str();
+        const std::string context = (anchor ? "entity configuration of trust anchor "
+                                            : "entity configuration of ") +
+                                    entity_id.str();
         if (auto allowed = take_fetch(); !allowed) {
             return allowed.error();
         }

@@ -31,9 +31,9 @@ protected:
     }
 
     // Verifies `claims` signed by the leaf as the leaf's Entity Configuration.
-    static Result<EntityConfiguration> verify_configuration(const json::object& claims,
-                                                            std::string_view typ = kEntityStatementType,
-                                                            const json::object& header = {}) {
+    static Result<EntityConfiguration> verify_configuration(
+        const json::object& claims, std::string_view typ = kEntityStatementType,
+        const json::object& header = {}) {
         const std::string jwt = sign(leaf_->key, claims, typ, header);
         return verify_entity_configuration(jwt, leaf_->id, clock_, kHttp);
     }

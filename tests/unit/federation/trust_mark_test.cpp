@@ -258,7 +258,8 @@ TEST_F(TrustMarkTest, RejectsBadDelegations) {
          "delegation sub"},
         {"other type", sign(owner_->key, other_type, kTrustMarkDelegationJwtType),
          "delegation trust_mark_type"},
-        {"expired", sign(owner_->key, expired, kTrustMarkDelegationJwtType), "delegation: jws claim exp"},
+        {"expired", sign(owner_->key, expired, kTrustMarkDelegationJwtType),
+         "delegation: jws claim exp"},
         {"no iat", sign(owner_->key, no_iat, kTrustMarkDelegationJwtType), "iat"},
     };
     for (const Case& c : cases) {

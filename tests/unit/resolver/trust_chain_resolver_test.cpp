@@ -7,6 +7,7 @@
 #include "jose/jws.h"
 #include "resolver/caching_entity_statement_source.h"
 #include "resolver/http_entity_statement_source.h"
+#include "resolver/resolve_response.h"
 #include "test_federation.h"
 
 #include <gtest/gtest.h>
@@ -351,8 +352,8 @@ TEST_F(TrustChainResolverTest, RejectsAnchorConfigurationNotSignedWithPinnedKey)
     // A forged anchor configuration, self-consistent but with a new key.
     const fedtest::TestEntity forger = fedtest::TestEntity::create(id("ta").str());
     json::object claims = fedtest::configuration_claims(forger);
-    claims["metadata"] = json::object{
-        {"federation_entity", json::object{{"federation_fetch_endpoint", id("ta").str() + "/fetch"}}}};
+    const json::object federation_entity{{"federation_fetch_endpoint", id("ta").str() + "/fetch"}};
+    claims["metadata"] = json::object{{"federation_entity", federation_entity}};
     federation_.publish_configuration_jwt("ta", fedtest::sign(forger.key, claims));
 
     auto chain = resolve("leaf");
@@ -439,13 +440,12 @@ TEST_F(TrustChainResolverTest, EmptyAllowedEntityTypesLeavesFederationEntity) {
 }
 
 TEST_F(TrustChainResolverTest, AppliesSuperiorMetadataThenPolicies) {
+    const json::object relying_party_policy{
+        {"scope", json::object{{"subset_of", json::array{"openid", "email"}}}},
+        {"contacts", json::object{{"add", json::array{"ops@ta.test"}}}}};
     federation_.publish_subordinate(
         "ta", "int",
-        {{"metadata_policy",
-          json::object{{"openid_relying_party",
-                        json::object{{"scope", json::object{{"subset_of",
-                                                             json::array{"openid", "email"}}}},
-                                     {"contacts", json::object{{"add", json::array{"ops@ta.test"}}}}}}}}});
+        {{"metadata_policy", json::object{{"openid_relying_party", relying_party_policy}}}});
     federation_.publish_subordinate(
         "int", "leaf",
         {{"metadata", json::object{{"openid_relying_party",
@@ -697,6 +697,22 @@ TEST_F(TrustMarkResolutionTest, KeepsAnchorIssuedMark) {
     ASSERT_TRUE(chain.has_value()) << chain.error().message();
     ASSERT_EQ(chain->trust_marks.size(), 1u);
     EXPECT_EQ(chain->trust_marks[0].issuer(), id("ta"));
+}
+
+TEST_F(TrustMarkResolutionTest, ResponseExpiresWithEarliestMark) {
+    publish_leaf_marks({mark("ta", {{"exp", kNow + 300}})});
+    auto chain = resolve("leaf");
+    ASSERT_TRUE(chain.has_value()) << chain.error().message();
+
+    const ResolveResponse response = build_resolve_response(*chain, id("ta"), {}, clock_);
+
+    EXPECT_EQ(chain->expires_at, kNow + 3600);
+    EXPECT_EQ(response.expires_at, kNow + 300);
+    EXPECT_EQ(response.claims.at("exp"), kNow + 300);
+    const json::array& marks = response.claims.at("trust_marks").as_array();
+    ASSERT_EQ(marks.size(), 1u);
+    EXPECT_EQ(marks[0].at("trust_mark_type").as_string(), kMarkType);
+    EXPECT_EQ(response.claims.at("trust_chain").as_array().size(), 4u);
 }
 
 TEST_F(TrustMarkResolutionTest, DropsExpiredAndUnrecognisedMarks) {
