@@ -94,6 +94,14 @@ void write_file_atomically(const fs::path& path, const std::string& text, mode_t
         }
         throw system_failure("cannot move the new file to", path);
     }
+
+    // Flush the directory entry too, so the rename survives a crash.
+    const int directory = ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(),
+                                 O_RDONLY | O_DIRECTORY);
+    if (directory >= 0) {
+        ::fsync(directory);
+        ::close(directory);
+    }
 }
 
 std::string read_file(const fs::path& path) {
@@ -138,10 +146,12 @@ int generate_key(const Options& options) {
     fs::create_directories(output / "publickeys");
     const fs::path public_path = output / "publickeys" / (kid + ".json");
 
-    write_file_atomically(public_path, inmor::to_json(key->public_json()) + "\n",
-                          kPublicKeyMode, true);
+    // The private key goes first: its no-replace rename is what decides
+    // whether this run may proceed, so a refused run leaves no new files.
     write_file_atomically(private_path, inmor::to_json(key->to_json()) + "\n", kPrivateKeyMode,
                           options.force);
+    write_file_atomically(public_path, inmor::to_json(key->public_json()) + "\n",
+                          kPublicKeyMode, true);
 
     std::cout << "generated key type=" << options.type << " kid=" << kid
               << " private=" << private_path.string() << " public=" << public_path.string()

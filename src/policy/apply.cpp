@@ -24,6 +24,10 @@ Result<void> require_array(const Parameter& parameter, Op op, std::string_view w
         return metadata_error(where, std::string(operator_name(op)) +
                                          " needs an array parameter");
     }
+    if (parameter->get_array().size() > kMaxArrayElements) {
+        return metadata_error(where, "array parameter must not have more than " +
+                                         std::to_string(kMaxArrayElements) + " elements");
+    }
     return {};
 }
 

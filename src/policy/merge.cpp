@@ -21,7 +21,7 @@ Result<void> merge_operand(Op op, bj::value& current, const bj::value& subordina
         case Op::kValue:
         case Op::kDefault:
             // NOTE: arrays must be equal in order too, so ["a", "b"] and
-            // ["b", "a"] conflict. The specification only says "equal".
+            // ["b", "a"] conflict. The specification requires only equal values.
             if (!json_equal(current, subordinate)) {
                 return policy_error(where, std::string(operator_name(op)) +
                                                " differs from the superior's " +
@@ -39,7 +39,7 @@ Result<void> merge_operand(Op op, bj::value& current, const bj::value& subordina
             }
             return {};
         case Op::kSubsetOf:
-            // An empty intersection stays: it leaves the parameter as [].
+            // An empty intersection is kept, so application yields [].
             current = set_intersection(current.get_array(), subordinate.get_array());
             return {};
         case Op::kEssential:

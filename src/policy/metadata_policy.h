@@ -34,6 +34,8 @@ const boost::json::value* find_operator(const ParameterPolicy& policy, PolicyOpe
 /// the allowed operator combinations, and that no operator named in `critical`
 /// is used (none is supported). `scope` operator values given as strings are
 /// turned into arrays of scope values. Errors carry kInvalidTrustChain.
+/// Duplicate member names are the JSON parser's to reject (parse_json does),
+/// because a parsed value no longer shows them.
 Result<MetadataPolicy> parse_metadata_policy(const boost::json::value& claim,
                                              const CriticalOperators& critical);
 

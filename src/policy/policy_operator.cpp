@@ -24,6 +24,10 @@ Result<void> check_set_value(PolicyOperator op, const bj::value& value,
     if (!value.is_array()) {
         return policy_error(where, name + " must be an array");
     }
+    if (value.get_array().size() > kMaxArrayElements) {
+        return policy_error(where, name + " must not have more than " +
+                                       std::to_string(kMaxArrayElements) + " elements");
+    }
     for (const bj::value& element : value.get_array()) {
         if (!is_set_element(element)) {
             return policy_error(where, name + " elements must be strings, numbers or objects");
@@ -60,8 +64,13 @@ Result<void> check_operator_value(PolicyOperator op, const bj::value& value,
                                   std::string_view where) {
     switch (op) {
         case PolicyOperator::kValue:
-            // Any JSON type; null removes the parameter, objects are the
-            // optional-to-support kind and cost nothing extra here.
+            // Any JSON type: null removes the parameter, and objects (optional
+            // to support) cost nothing extra. Arrays are compared with the
+            // other operators, so they are size-limited.
+            if (value.is_array() && value.get_array().size() > kMaxArrayElements) {
+                return policy_error(where, "value must not have more than " +
+                                               std::to_string(kMaxArrayElements) + " elements");
+            }
             return {};
         case PolicyOperator::kDefault:
             if (value.is_null()) {

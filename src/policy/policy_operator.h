@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -30,6 +31,11 @@ inline constexpr std::array<PolicyOperator, 7> kStandardOperators = {
     PolicyOperator::kOneOf,    PolicyOperator::kSubsetOf,   PolicyOperator::kSupersetOf,
     PolicyOperator::kEssential,
 };
+
+/// Largest array an operator compares. Set operations cost the product of the
+/// two array sizes, so untrusted statements must not carry huge arrays. Real
+/// parameters (grant types, scopes, contacts) hold a few dozen values at most.
+inline constexpr std::size_t kMaxArrayElements = 1000;
 
 /// The wire name of an operator, e.g. "subset_of".
 std::string_view operator_name(PolicyOperator op);

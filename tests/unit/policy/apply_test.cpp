@@ -84,8 +84,10 @@ const ApplyCase kApplyCases[] = {
      R"({"grant_types": ["refresh_token"]})", R"({"grant_types": ["refresh_token"]})"},
 
     // one_of
-    {"OneOfAcceptsListedValue", R"({"id_token_signed_response_alg": {"one_of": ["ES256", "PS256"]}})",
-     R"({"id_token_signed_response_alg": "PS256"})", R"({"id_token_signed_response_alg": "PS256"})"},
+    {"OneOfAcceptsListedValue",
+     R"({"id_token_signed_response_alg": {"one_of": ["ES256", "PS256"]}})",
+     R"({"id_token_signed_response_alg": "PS256"})",
+     R"({"id_token_signed_response_alg": "PS256"})"},
     {"OneOfRejectsUnlistedValue", R"({"id_token_signed_response_alg": {"one_of": ["ES256"]}})",
      R"({"id_token_signed_response_alg": "RS256"})", nullptr,
      "metadata.openid_relying_party.id_token_signed_response_alg: one_of check failed: value is not among the allowed ones"},
@@ -121,7 +123,8 @@ const ApplyCase kApplyCases[] = {
 
     // essential
     {"EssentialTrueRejectsAbsentParameter", R"({"client_name": {"essential": true}})", R"({})",
-     nullptr, "metadata.openid_relying_party.client_name: essential check failed: parameter is absent"},
+     nullptr,
+     "metadata.openid_relying_party.client_name: essential check failed: parameter is absent"},
     {"EssentialTrueAcceptsPresentParameter", R"({"client_name": {"essential": true}})",
      R"({"client_name": "RP"})", R"({"client_name": "RP"})"},
     {"EssentialFalseAllowsAbsentParameter", R"({"client_name": {"essential": false}})", R"({})",
@@ -179,7 +182,8 @@ const ApplyCase kApplyCases[] = {
      R"({"client_name": "RP", "client_name#ja": "RP ja"})"},
     {"UntaggedPolicyLeavesTaggedParameter", R"({"client_name": {"value": "RP"}})",
      R"({"client_name#ja": "RP ja"})", R"({"client_name": "RP", "client_name#ja": "RP ja"})"},
-    {"EssentialTaggedParameterIsNotSatisfiedByUntagged", R"({"client_name#ja": {"essential": true}})",
+    {"EssentialTaggedParameterIsNotSatisfiedByUntagged",
+     R"({"client_name#ja": {"essential": true}})",
      R"({"client_name": "RP"})", nullptr,
      "metadata.openid_relying_party.client_name#ja: essential check failed: parameter is absent"},
 
@@ -198,8 +202,10 @@ INSTANTIATE_TEST_SUITE_P(Operators, ApplyMetadataPolicy, ::testing::ValuesIn(kAp
                          testing::CaseName());
 
 TEST(ApplyMetadataPolicyEntityTypes, EntityTypeAbsentFromMetadataIsNotCreated) {
-    const MetadataPolicy policy = parse_relying_party_policy(R"({"client_name": {"essential": true}})").value();
-    const bj::object metadata = json(R"({"federation_entity": {"organization_name": "Org"}})").as_object();
+    const MetadataPolicy policy =
+        parse_relying_party_policy(R"({"client_name": {"essential": true}})").value();
+    const bj::object metadata =
+        json(R"({"federation_entity": {"organization_name": "Org"}})").as_object();
 
     const Result<bj::object> resolved = apply_metadata_policy(policy, metadata);
 
@@ -208,7 +214,8 @@ TEST(ApplyMetadataPolicyEntityTypes, EntityTypeAbsentFromMetadataIsNotCreated) {
 }
 
 TEST(ApplyMetadataPolicyEntityTypes, PolicyOfOneTypeLeavesOtherTypes) {
-    const MetadataPolicy policy = parse_relying_party_policy(R"({"contacts": {"value": ["x"]}})").value();
+    const MetadataPolicy policy =
+        parse_relying_party_policy(R"({"contacts": {"value": ["x"]}})").value();
     const bj::object metadata = json(R"({"openid_relying_party": {"contacts": ["a"]},
                                         "federation_entity": {"contacts": ["a"]}})").as_object();
 
@@ -220,12 +227,30 @@ TEST(ApplyMetadataPolicyEntityTypes, PolicyOfOneTypeLeavesOtherTypes) {
 }
 
 TEST(ApplyMetadataPolicyEntityTypes, EntityTypeMetadataMustBeObject) {
-    const MetadataPolicy policy = parse_relying_party_policy(R"({"client_name": {"essential": true}})").value();
+    const MetadataPolicy policy =
+        parse_relying_party_policy(R"({"client_name": {"essential": true}})").value();
 
     const Result<bj::object> resolved = apply_metadata_policy(policy, under_relying_party("[]"));
 
     ASSERT_FALSE(resolved.has_value());
     EXPECT_EQ(resolved.error().message(), "metadata.openid_relying_party: must be an object");
+}
+
+TEST(ApplyMetadataPolicyLimits, RejectsParameterArrayOverLimit) {
+    const MetadataPolicy policy =
+        parse_relying_party_policy(R"({"p": {"subset_of": [1]}})").value();
+    bj::array values;
+    for (std::size_t index = 0; index <= kMaxArrayElements; ++index) {
+        values.emplace_back(index);
+    }
+    const bj::object metadata{{kRelyingParty, bj::object{{"p", std::move(values)}}}};
+
+    const Result<bj::object> resolved = apply_metadata_policy(policy, metadata);
+
+    ASSERT_FALSE(resolved.has_value());
+    EXPECT_EQ(resolved.error().code(), ErrorCode::kInvalidMetadata);
+    EXPECT_EQ(resolved.error().message(),
+              "metadata.openid_relying_party.p: array parameter must not have more than 1000 elements");
 }
 
 TEST(ApplyMetadataPolicyEntityTypes, EmptyPolicyReturnsMetadataUnchanged) {

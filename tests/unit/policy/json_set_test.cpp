@@ -13,6 +13,22 @@ TEST(JsonEqual, IntegerEqualsSameDouble) {
     EXPECT_TRUE(json_equal(json("86400"), json("86400.0")));
 }
 
+TEST(JsonEqual, ExponentFormEqualsInteger) {
+    EXPECT_TRUE(json_equal(json("1e3"), json("1000")));
+}
+
+TEST(JsonEqual, LargeIntegersCompareExactly) {
+    EXPECT_FALSE(json_equal(json("9007199254740993"), json("9007199254740992")));
+}
+
+TEST(JsonEqual, NegativeZeroEqualsZero) {
+    EXPECT_TRUE(json_equal(json("-0.0"), json("0")));
+}
+
+TEST(JsonEqual, FractionsCompareByValue) {
+    EXPECT_TRUE(json_equal(json("0.5"), json("5e-1")));
+}
+
 TEST(JsonEqual, DifferentNumbersDiffer) {
     EXPECT_FALSE(json_equal(json("1"), json("1.5")));
 }
@@ -40,6 +56,20 @@ TEST(SetUnion, AppendsOnlyNewElements) {
     const auto result = set_union(json(R"(["a", 1])").as_array(), json(R"([1.0, "b"])").as_array());
 
     EXPECT_EQ(boost::json::value(result), json(R"(["a", 1, "b"])"));
+}
+
+TEST(SetIntersection, MatchesObjectsRegardlessOfMemberOrder) {
+    const auto result = set_intersection(json(R"([{"a": 1, "b": 2}, {"c": 3}])").as_array(),
+                                         json(R"([{"b": 2.0, "a": 1}])").as_array());
+
+    EXPECT_EQ(boost::json::value(result), json(R"([{"a": 1, "b": 2}])"));
+}
+
+TEST(SetUnion, SkipsDuplicatesWithinSecond) {
+    const auto result =
+        set_union(json(R"(["a"])").as_array(), json(R"(["b", "b", 2, 2.0])").as_array());
+
+    EXPECT_EQ(boost::json::value(result), json(R"(["a", "b", 2])"));
 }
 
 TEST(IsSubset, EmptyIsSubsetOfAnything) {

@@ -72,7 +72,8 @@ const MergeCase kMergeCases[] = {
     {"DefaultEqualMerges", R"({"p": {"default": ["a"]}})", R"({"p": {"default": ["a"]}})",
      R"({"p": {"default": ["a"]}})"},
     {"DefaultConflictIsPolicyError", R"({"p": {"default": "a"}})", R"({"p": {"default": "b"}})",
-     nullptr, "metadata_policy.openid_relying_party.p: default differs from the superior's default"},
+     nullptr,
+     "metadata_policy.openid_relying_party.p: default differs from the superior's default"},
 
     // one_of: intersection, never empty
     {"OneOfIntersects", R"({"p": {"one_of": ["a", "b", "c"]}})", R"({"p": {"one_of": ["c", "b"]}})",

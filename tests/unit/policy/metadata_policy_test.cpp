@@ -142,12 +142,47 @@ TEST(ParseMetadataPolicyStructure, SerializationRoundTrips) {
     const auto claim = json(R"({"openid_relying_party": {
         "grant_types": {"default": ["authorization_code"], "subset_of": ["authorization_code"]},
         "client_name#ja": {"essential": true}},
-        "openid_provider": {"id_token_signing_alg_values_supported": {"superset_of": ["ES256"]}}})");
+        "openid_provider": {
+            "id_token_signing_alg_values_supported": {"superset_of": ["ES256"]}}})");
 
     const auto parsed = parse_metadata_policy(claim, {});
 
     ASSERT_TRUE(parsed.has_value()) << error_message(parsed);
     EXPECT_EQ(metadata_policy_to_json(*parsed), claim);
+}
+
+// A parameter policy {"p": {<op>: [0, 1, ..., count - 1]}}.
+boost::json::object policy_with_array(const char* op, std::size_t count) {
+    boost::json::array values;
+    for (std::size_t index = 0; index < count; ++index) {
+        values.emplace_back(index);
+    }
+    return {{"p", boost::json::object{{op, std::move(values)}}}};
+}
+
+TEST(ParseMetadataPolicyLimits, AcceptsArrayAtLimit) {
+    const auto parsed = parse_relying_party_policy(
+        to_json(policy_with_array("subset_of", kMaxArrayElements)));
+
+    EXPECT_TRUE(parsed.has_value()) << error_message(parsed);
+}
+
+TEST(ParseMetadataPolicyLimits, RejectsOperatorArrayOverLimit) {
+    const auto parsed = parse_relying_party_policy(
+        to_json(policy_with_array("add", kMaxArrayElements + 1)));
+
+    ASSERT_FALSE(parsed.has_value());
+    EXPECT_EQ(parsed.error().message(),
+              "metadata_policy.openid_relying_party.p: add must not have more than 1000 elements");
+}
+
+TEST(ParseMetadataPolicyLimits, RejectsValueArrayOverLimit) {
+    const auto parsed = parse_relying_party_policy(
+        to_json(policy_with_array("value", kMaxArrayElements + 1)));
+
+    ASSERT_FALSE(parsed.has_value());
+    EXPECT_EQ(parsed.error().message(),
+              "metadata_policy.openid_relying_party.p: value must not have more than 1000 elements");
 }
 
 TEST(AddCriticalOperators, CollectsNames) {
@@ -173,7 +208,8 @@ TEST(AddCriticalOperators, RejectsNonStringName) {
     const auto added = add_critical_operators(json("[1]"), critical);
 
     ASSERT_FALSE(added.has_value());
-    EXPECT_EQ(added.error().message(), "metadata_policy_crit: must be an array of non-empty strings");
+    EXPECT_EQ(added.error().message(),
+              "metadata_policy_crit: must be an array of non-empty strings");
 }
 
 TEST(AddCriticalOperators, RejectsStandardOperator) {
