@@ -81,6 +81,7 @@ private:
     const ResolveRequest& request_;
     SteadyTime deadline_;
     std::size_t fetches_ = 0;
+    std::size_t extensions_ = 0;
     std::map<EntityId, Result<ConfigurationPtr>> configurations_;
     std::map<std::pair<EntityId, EntityId>, Result<StatementPtr>> statements_;
     std::optional<Error> first_transient_;
@@ -133,8 +134,12 @@ Result<TrustChain> ResolutionWalk::walk_upward(const ConfigurationPtr& subject) 
             resolver_.log_->debug("authority hints truncated entity_id={} hints={} followed={}",
                                   top.entity_id().str(), hints.size(), followed);
         }
+        // A hint listed twice is followed once.
+        std::set<EntityId> followed_hints;
         for (std::size_t index = 0; index < followed && !found && !budget_exhausted_; ++index) {
-            extend(path, hints[index], queue, found);
+            if (followed_hints.insert(hints[index]).second) {
+                extend(path, hints[index], queue, found);
+            }
         }
     }
 
@@ -159,6 +164,13 @@ void ResolutionWalk::extend(const ChainPath& path, const EntityId& hint,
                              " leads back into the path (loop)"));
             return;
         }
+    }
+    if (++extensions_ > resolver_.options_.limits.max_path_extensions) {
+        budget_exhausted_ = Error(ErrorCode::kInvalidTrustChain,
+                                  "resolving " + request_.subject.str() + " builds more than " +
+                                      std::to_string(resolver_.options_.limits.max_path_extensions) +
+                                      " paths");
+        return;
     }
     const bool anchor = is_requested_anchor(hint);
     if (!anchor && path.configurations.size() > resolver_.options_.limits.max_intermediates) {

@@ -33,6 +33,10 @@ struct ResolverLimits {
     std::size_t max_intermediates = 8;
     /// Statements fetched per resolution, over all paths tried.
     std::size_t max_fetches = 64;
+    /// Paths extended by one authority hint per resolution. Statements are
+    /// fetched once, but a lattice of superiors can still multiply the paths
+    /// built from them, and each extension verifies a signature.
+    std::size_t max_path_extensions = 256;
     /// Wall-clock time allowed per resolution. A fetch already running is
     /// not cut short: the fetcher's own timeouts bound it.
     std::chrono::milliseconds time_budget{std::chrono::seconds(30)};

@@ -581,6 +581,46 @@ TEST_F(TrustChainResolverTest, FollowsAtMostMaxAuthorityHints) {
     EXPECT_TRUE(unlimited.has_value());
 }
 
+TEST_F(TrustChainResolverTest, EnforcesPathExtensionLimit) {
+    // Two intermediates that both point at two superiors: four paths at the top.
+    federation_.add("int2");
+    federation_.add("mid1");
+    federation_.add("mid2");
+    for (const std::string lower : {"int", "int2"}) {
+        federation_.publish_configuration(lower, {"mid1", "mid2"});
+        federation_.publish_subordinate("mid1", lower);
+        federation_.publish_subordinate("mid2", lower);
+        federation_.publish_subordinate(lower, "leaf");
+    }
+    for (const std::string middle : {"mid1", "mid2"}) {
+        federation_.publish_configuration(middle, {"ta"});
+        federation_.publish_subordinate("ta", middle);
+    }
+    federation_.publish_configuration("leaf", {"int", "int2"}, {{"metadata", leaf_metadata()}});
+    ResolverOptions options;
+    options.limits.max_path_extensions = 5;
+
+    auto limited = resolve("leaf", {"ta"}, options);
+    auto unlimited = resolve("leaf");
+
+    expect_error(limited, ErrorCode::kInvalidTrustChain, "builds more than 5 paths");
+    ASSERT_TRUE(unlimited.has_value()) << unlimited.error().message();
+    EXPECT_EQ(unlimited->statements.size(), 5u);
+}
+
+TEST_F(TrustChainResolverTest, FollowsDuplicateHintOnce) {
+    // Two extensions suffice (leaf to int, int to ta) only if the repeated
+    // hint is skipped.
+    federation_.publish_configuration("leaf", {"int", "int"}, {{"metadata", leaf_metadata()}});
+    ResolverOptions options;
+    options.limits.max_path_extensions = 2;
+
+    auto chain = resolve("leaf", {"ta"}, options);
+
+    ASSERT_TRUE(chain.has_value()) << chain.error().message();
+    EXPECT_EQ(server_.hits(federation_.configuration_route("int")), 1);
+}
+
 TEST_F(TrustChainResolverTest, EnforcesIntermediateLimit) {
     ResolverOptions options;
     options.limits.max_intermediates = 0;
