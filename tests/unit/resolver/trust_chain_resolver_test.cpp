@@ -481,6 +481,33 @@ TEST_F(TrustChainResolverTest, RejectsPolicyConflictBetweenAnchorAndIntermediate
                  "metadata policy of the statement issued by " + id("int").str());
 }
 
+TEST_F(TrustChainResolverTest, RejectsUnsupportedCriticalPolicyOperator) {
+    const json::object client_name_policy{{"except", json::array{"x"}}};
+    federation_.publish_subordinate(
+        "ta", "int",
+        {{"metadata_policy_crit", json::array{"except"}},
+         {"metadata_policy", json::object{{"openid_relying_party",
+                                           json::object{{"client_name", client_name_policy}}}}}});
+
+    auto chain = resolve("leaf");
+
+    expect_error(chain, ErrorCode::kInvalidTrustChain, "except");
+}
+
+TEST_F(TrustChainResolverTest, IgnoresUnknownNonCriticalPolicyOperator) {
+    const json::object client_name_policy{{"except", json::array{"x"}}};
+    federation_.publish_subordinate(
+        "ta", "int",
+        {{"metadata_policy", json::object{{"openid_relying_party",
+                                           json::object{{"client_name", client_name_policy}}}}}});
+
+    auto chain = resolve("leaf");
+
+    ASSERT_TRUE(chain.has_value()) << chain.error().message();
+    EXPECT_EQ(chain->metadata.at("openid_relying_party").at("client_name").as_string(),
+              "Leaf RP");
+}
+
 TEST_F(TrustChainResolverTest, RejectsMetadataViolatingPolicy) {
     federation_.publish_subordinate(
         "ta", "int",
