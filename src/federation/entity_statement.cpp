@@ -381,21 +381,31 @@ Result<SubordinateStatement> verify_subordinate_statement(std::string_view jwt,
                                                           const EntityId& subject,
                                                           const Clock& clock,
                                                           const StatementOptions& options) {
+    return verify_subordinate_statement(jwt, issuer.entity_id(), issuer.claims().jwks, subject,
+                                        clock, options);
+}
+
+Result<SubordinateStatement> verify_subordinate_statement(std::string_view jwt,
+                                                          const EntityId& issuer,
+                                                          const jose::JwkSet& issuer_keys,
+                                                          const EntityId& subject,
+                                                          const Clock& clock,
+                                                          const StatementOptions& options) {
     auto decoded = UnverifiedEntityStatement::decode(jwt, options);
     if (!decoded) {
         return decoded.error();
     }
     const EntityStatementClaims& claims = decoded->claims();
-    if (claims.issuer != issuer.entity_id()) {
-        return invalid("iss", "is \"" + claims.issuer.str() + "\", expected \"" +
-                                  issuer.entity_id().str() + "\"");
+    if (claims.issuer != issuer) {
+        return invalid("iss", "is \"" + claims.issuer.str() + "\", expected \"" + issuer.str() +
+                                  "\"");
     }
     if (claims.subject != subject) {
         return invalid("sub", "is \"" + claims.subject.str() + "\", expected \"" +
                                   subject.str() + "\"");
     }
 
-    auto verified = verify_entity_statement(*decoded, issuer.claims().jwks, clock);
+    auto verified = verify_entity_statement(*decoded, issuer_keys, clock);
     if (!verified) {
         return verified.error();
     }

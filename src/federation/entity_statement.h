@@ -174,8 +174,8 @@ public:
 
 private:
     friend Result<SubordinateStatement> verify_subordinate_statement(
-        std::string_view jwt, const EntityConfiguration& issuer, const EntityId& subject,
-        const Clock& clock, const StatementOptions& options);
+        std::string_view jwt, const EntityId& issuer, const jose::JwkSet& issuer_keys,
+        const EntityId& subject, const Clock& clock, const StatementOptions& options);
     explicit SubordinateStatement(VerifiedEntityStatement statement)
         : statement_(std::move(statement)) {}
 
@@ -189,5 +189,12 @@ private:
 Result<SubordinateStatement> verify_subordinate_statement(
     std::string_view jwt, const EntityConfiguration& issuer, const EntityId& subject,
     const Clock& clock, const StatementOptions& options = {});
+
+/// As above, with the issuer given by its Entity Identifier and the keys
+/// vouched for it, for a chain whose Intermediates' configurations are not
+/// at hand: the keys then come from the statement about the issuer.
+Result<SubordinateStatement> verify_subordinate_statement(
+    std::string_view jwt, const EntityId& issuer, const jose::JwkSet& issuer_keys,
+    const EntityId& subject, const Clock& clock, const StatementOptions& options = {});
 
 }  // namespace inmor::federation

@@ -71,7 +71,10 @@ Result<void> check_chain_constraints(const ChainPath& path) {
 
         // Naming constraints cover the statement's subject and all below it.
         for (std::size_t below = 0; below <= index; ++below) {
-            auto named = constraints.check_naming(path.configurations[below]->entity_id());
+            const EntityId& entity_id =
+                below == 0 ? path.configurations.front()->entity_id()
+                           : path.subordinate_statements[below - 1]->claims().issuer;
+            auto named = constraints.check_naming(entity_id);
             if (!named) {
                 return named.error().with_context("naming_constraints of " + claims.issuer.str());
             }

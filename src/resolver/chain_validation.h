@@ -13,12 +13,13 @@
 
 namespace inmor::resolver {
 
-/// The verified statements of a candidate chain, bottom up. Entry i of
-/// `subordinate_statements` was issued by `configurations[i + 1]` about
-/// `configurations[i]`, so there is one fewer statement than configurations.
-/// `configurations.front()` is the subject, `configurations.back()` the
-/// Trust Anchor. Configurations of Intermediates are kept for their keys
-/// and endpoints; they are not part of the published chain.
+/// The verified statements of a candidate chain, bottom up.
+/// `configurations.front()` is the subject and `configurations.back()` the
+/// Trust Anchor. Entry i of `subordinate_statements` is about the subject
+/// (i = 0) or about the issuer of entry i - 1. The resolver's walk also
+/// keeps the Intermediates' configurations in between, for their keys and
+/// endpoints, so entry i was issued by `configurations[i + 1]`. A chain
+/// verified from its statements alone has the subject and anchor only.
 struct ChainPath {
     std::vector<std::shared_ptr<const federation::EntityConfiguration>> configurations;
     std::vector<std::shared_ptr<const federation::SubordinateStatement>> subordinate_statements;

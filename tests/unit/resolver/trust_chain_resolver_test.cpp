@@ -8,6 +8,7 @@
 #include "resolver/caching_entity_statement_source.h"
 #include "resolver/http_entity_statement_source.h"
 #include "resolver/resolve_response.h"
+#include "resolver/trust_chain_verification.h"
 #include "test_federation.h"
 
 #include <gtest/gtest.h>
@@ -724,6 +725,117 @@ TEST_F(TrustChainResolverTest, CachingSourceEvictsWhenFull) {
 
     ASSERT_TRUE(chain.has_value()) << chain.error().message();
     EXPECT_EQ(cache.size(), 2u);
+}
+
+class TrustChainVerificationTest : public TrustChainResolverTest {
+protected:
+    // The statements of the standard tree's chain for the leaf.
+    std::vector<std::string> resolved_statements() {
+        auto chain = resolve("leaf");
+        EXPECT_TRUE(chain.has_value()) << chain.error().message();
+        return chain ? chain->statements : std::vector<std::string>{};
+    }
+
+    Result<TrustChain> verify(const std::vector<std::string>& statements) {
+        return verify_trust_chain(statements, anchor_keys(), clock_, {true});
+    }
+};
+
+TEST_F(TrustChainVerificationTest, VerifiesResolvedChain) {
+    federation_.publish_subordinate(
+        "ta", "int",
+        {{"metadata_policy",
+          json::object{{"openid_relying_party",
+                        json::object{{"scope", json::object{{"subset_of",
+                                                             json::array{"openid"}}}}}}}}});
+    auto resolved = resolve("leaf");
+    ASSERT_TRUE(resolved.has_value()) << resolved.error().message();
+
+    auto verified = verify(resolved->statements);
+
+    ASSERT_TRUE(verified.has_value()) << verified.error().message();
+    EXPECT_EQ(verified->subject, id("leaf"));
+    EXPECT_EQ(verified->trust_anchor, id("ta"));
+    EXPECT_EQ(verified->metadata, resolved->metadata);
+    EXPECT_EQ(verified->expires_at, resolved->expires_at);
+    EXPECT_EQ(verified->metadata.at("openid_relying_party").at("scope").as_string(), "openid");
+}
+
+TEST_F(TrustChainVerificationTest, VerifiesAnchorAlone) {
+    auto statements = resolved_statements();
+
+    auto verified = verify({statements.back()});
+
+    ASSERT_TRUE(verified.has_value()) << verified.error().message();
+    EXPECT_EQ(verified->subject, id("ta"));
+}
+
+TEST_F(TrustChainVerificationTest, RejectsUnknownAnchor) {
+    auto statements = resolved_statements();
+
+    auto verified = verify_trust_chain(statements, {}, clock_, {true});
+
+    ASSERT_FALSE(verified.has_value());
+    EXPECT_EQ(verified.error().code(), ErrorCode::kInvalidTrustAnchor);
+}
+
+TEST_F(TrustChainVerificationTest, RejectsMissingLevel) {
+    auto statements = resolved_statements();
+    statements.erase(statements.begin() + 2);
+
+    auto verified = verify(statements);
+
+    ASSERT_FALSE(verified.has_value());
+    EXPECT_EQ(verified.error().code(), ErrorCode::kInvalidTrustChain);
+    EXPECT_NE(verified.error().message().find("trust_chain[1]: iss"), std::string::npos)
+        << verified.error().message();
+}
+
+TEST_F(TrustChainVerificationTest, RejectsReorderedStatements) {
+    auto statements = resolved_statements();
+    std::swap(statements[1], statements[2]);
+
+    auto verified = verify(statements);
+
+    ASSERT_FALSE(verified.has_value());
+    EXPECT_EQ(verified.error().code(), ErrorCode::kInvalidTrustChain);
+}
+
+TEST_F(TrustChainVerificationTest, RejectsTwoStatements) {
+    auto statements = resolved_statements();
+
+    auto verified = verify({statements.front(), statements.back()});
+
+    ASSERT_FALSE(verified.has_value());
+    EXPECT_NE(verified.error().message().find("lacks the anchor's subordinate statement"),
+              std::string::npos);
+}
+
+TEST_F(TrustChainVerificationTest, RejectsSuperiorMissingFromAuthorityHints) {
+    auto statements = resolved_statements();
+    const std::string direct = fedtest::sign(federation_.entity("ta").key,
+                                             federation_.subordinate_claims("ta", "leaf"));
+
+    auto verified = verify({statements.front(), direct, statements.back()});
+
+    ASSERT_FALSE(verified.has_value());
+    EXPECT_NE(verified.error().message().find("authority_hints does not list"), std::string::npos)
+        << verified.error().message();
+}
+
+TEST_F(TrustChainVerificationTest, AppliesConstraints) {
+    // Resolution would fail on the constraint, so the chain is assembled by hand.
+    auto statements = resolved_statements();
+    statements[2] = fedtest::sign(
+        federation_.entity("ta").key,
+        federation_.subordinate_claims(
+            "ta", "int", {{"constraints", json::object{{"max_path_length", 0}}}}));
+
+    auto verified = verify(statements);
+
+    ASSERT_FALSE(verified.has_value());
+    EXPECT_NE(verified.error().message().find("max_path_length 0 exceeded"), std::string::npos)
+        << verified.error().message();
 }
 
 class TrustMarkResolutionTest : public TrustChainResolverTest {
