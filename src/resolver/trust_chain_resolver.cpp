@@ -165,13 +165,14 @@ void ResolutionWalk::extend(const ChainPath& path, const EntityId& hint,
             return;
         }
     }
-    if (++extensions_ > resolver_.options_.limits.max_path_extensions) {
+    const std::size_t max_extensions = resolver_.options_.limits.max_path_extensions;
+    if (++extensions_ > max_extensions) {
         budget_exhausted_ = Error(ErrorCode::kInvalidTrustChain,
                                   "resolving " + request_.subject.str() + " builds more than " +
-                                      std::to_string(resolver_.options_.limits.max_path_extensions) +
-                                      " paths");
+                                      std::to_string(max_extensions) + " paths");
         return;
     }
+
     const bool anchor = is_requested_anchor(hint);
     if (!anchor && path.configurations.size() > resolver_.options_.limits.max_intermediates) {
         record(Error(ErrorCode::kInvalidTrustChain,

@@ -50,6 +50,7 @@ public:
     virtual Result<void> check_status(const federation::TrustMark& mark) const = 0;
 };
 
+/// Settings of a TrustChainResolver.
 struct ResolverOptions {
     ResolverLimits limits;
     /// Accept http Entity Identifiers (the development switch `allow_http`).
@@ -83,6 +84,7 @@ struct ResolveRequest {
 /// Thread-safe: each call has its own state.
 class TrustChainResolver {
 public:
+    /// Keeps references to `source` and `clock`, which must outlive the resolver.
     TrustChainResolver(const EntityStatementSource& source, TrustAnchorKeys trust_anchors,
                        const Clock& clock, ResolverOptions options = {});
 

@@ -14,7 +14,7 @@
 
 namespace inmor::resolver {
 
-/// Longest trust chain accepted, in statements.
+/// Maximum number of statements in a chain that verify_trust_chain() accepts.
 inline constexpr std::size_t kMaxTrustChainStatements = 32;
 
 /// Verifies a trust chain of compact JWTs: the subject's Entity
