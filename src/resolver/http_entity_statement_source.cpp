@@ -24,6 +24,8 @@ std::string bare_media_type(std::string_view content_type) {
     return lowered;
 }
 
+// NOTE: the upstream Retry-After (failure.retry_after) is dropped, because
+// Error has no field for it. A resolve endpoint picks its own Retry-After.
 Error translate(const fetch::FetchError& failure) {
     const std::string kind(fetch::fetch_error_kind_name(failure.kind));
     std::string message = "fetch of " + failure.url + " failed (" + kind + "): " +
