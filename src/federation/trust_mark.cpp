@@ -16,7 +16,7 @@ Error invalid(std::string_view where, std::string_view problem) {
     return Error::invalid_request(std::string(where) + ": " + std::string(problem));
 }
 
-std::string string_claim(const json::object& payload, std::string_view name) {
+std::string claim_text(const json::object& payload, std::string_view name) {
     const json::value* value = payload.if_contains(name);
     if (value == nullptr || !value->is_string()) {
         return {};
@@ -26,7 +26,7 @@ std::string string_claim(const json::object& payload, std::string_view name) {
 
 Result<EntityId> entity_id_claim(const json::object& payload, std::string_view where,
                                  std::string_view name, const StatementOptions& options) {
-    const std::string text = string_claim(payload, name);
+    const std::string text = claim_text(payload, name);
     const std::string place = std::string(where) + " " + std::string(name);
     if (text.empty()) {
         return invalid(place, "missing or not a string");
@@ -164,8 +164,8 @@ Result<UnverifiedTrustMark> decode_trust_mark(std::string_view jwt) {
         return decoded.error();
     }
     const json::object& payload = decoded->payload();
-    return UnverifiedTrustMark{string_claim(payload, "iss"), string_claim(payload, "sub"),
-                               string_claim(payload, "trust_mark_type")};
+    return UnverifiedTrustMark{claim_text(payload, "iss"), claim_text(payload, "sub"),
+                               claim_text(payload, "trust_mark_type")};
 }
 
 // Builds TrustMark, whose constructor is private.
@@ -191,11 +191,11 @@ struct TrustMarkVerifier {
                                                  "\" is not the trust mark owner \"" +
                                                  owner.entity_id.str() + "\"");
         }
-        if (string_claim(payload, "sub") != mark.issuer().str()) {
+        if (claim_text(payload, "sub") != mark.issuer().str()) {
             return invalid("delegation sub", "must be the trust mark issuer \"" +
                                                  mark.issuer().str() + "\"");
         }
-        if (string_claim(payload, "trust_mark_type") != mark.trust_mark_type()) {
+        if (claim_text(payload, "trust_mark_type") != mark.trust_mark_type()) {
             return invalid("delegation trust_mark_type",
                            "must be \"" + mark.trust_mark_type() + "\"");
         }
@@ -228,7 +228,7 @@ struct TrustMarkVerifier {
             return invalid("trust mark sub", "is \"" + claimed_subject->str() +
                                                  "\", expected \"" + subject.str() + "\"");
         }
-        const std::string type = string_claim(claims, "trust_mark_type");
+        const std::string type = claim_text(claims, "trust_mark_type");
         if (type.empty()) {
             return invalid("trust mark trust_mark_type", "missing or not a string");
         }
