@@ -45,13 +45,22 @@ void check_curl_agrees(const fetch::ParsedFetchUrl& parsed) {
     if (!url || curl_url_set(url.get(), CURLUPART_URL, parsed.url.c_str(), 0) != CURLUE_OK) {
         std::abort();
     }
-    std::string expected_host = parsed.host;
-    if (parsed.address && !parsed.address->is_v4()) {
-        expected_host = "[" + expected_host + "]";
-    }
     std::optional<std::string> host = curl_part(url.get(), CURLUPART_HOST);
     std::optional<std::string> port = curl_part(url.get(), CURLUPART_PORT);
-    if (!host || *host != expected_host || !port || *port != std::to_string(parsed.port)) {
+    if (!host || !port || *port != std::to_string(parsed.port)) {
+        std::abort();
+    }
+    if (!parsed.address) {
+        if (*host != parsed.host) {
+            std::abort();
+        }
+        return;
+    }
+    // An address may be spelled two ways (::f0:1 and ::0.240.0.1), so the
+    // addresses are compared, not their text.
+    std::optional<fetch::HostLiteral> literal = fetch::parse_host_literal(*host);
+    if (!literal || literal->kind != fetch::HostLiteral::Kind::kAddress ||
+        !(literal->address == *parsed.address)) {
         std::abort();
     }
 }
