@@ -134,6 +134,24 @@ TEST(ResolveMetadataPolicy, CritInStatementWithoutPolicyStillCounts) {
     EXPECT_EQ(resolved.error().code(), ErrorCode::kInvalidTrustChain);
 }
 
+TEST(ResolveMetadataPolicy, UnusedUnsupportedCritOperatorFails) {
+    // A listed extension that the recipient does not support makes the
+    // statement invalid, whether or not a policy uses it.
+    const std::vector<StatementPolicyClaims> chain = {
+        with_policy(R"({"p": {"value": "a"}})"),
+        with_policy_and_crit(R"({"q": {"value": "b"}})", R"(["regexp"])"),
+    };
+
+    const auto resolved = resolve_metadata_policy(chain);
+
+    ASSERT_FALSE(resolved.has_value());
+    EXPECT_EQ(resolved.error().code(), ErrorCode::kInvalidTrustChain);
+    EXPECT_EQ(resolved.error().message(),
+              "metadata_policy_crit: critical operator regexp is not supported");
+    EXPECT_EQ(resolved.error().detail(),
+              "subordinate statement index=1 counted from the trust anchor");
+}
+
 TEST(ResolveMetadataPolicy, MalformedCritIsPolicyError) {
     const std::vector<StatementPolicyClaims> chain = {
         with_policy_and_crit(R"({"p": {"value": "a"}})", R"(["value"])")};
