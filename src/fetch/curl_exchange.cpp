@@ -21,12 +21,19 @@ namespace {
 // Idle handles kept for reuse; more are closed when returned.
 constexpr std::size_t kMaxIdleHandles = 16;
 
+// Maximum total size of the response header lines of one exchange, 1xx
+// responses included. libcurl keeps every header in memory for
+// curl_easy_header, and 7.88 bounds that only where the distribution patched it.
+constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+
 // State the libcurl callbacks of one exchange share.
 struct ExchangeState {
     const FetchTarget* target = nullptr;
     std::size_t max_body_bytes = 0;
     std::string body;
     bool body_too_large = false;
+    std::size_t header_bytes = 0;
+    bool headers_too_large = false;
     // Set when libcurl tried to open a socket to an address the guard did
     // not check; the exchange then fails with kRefusedByGuard.
     bool socket_refused = false;
@@ -42,6 +49,17 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
         return 0;
     }
     state->body.append(data, length);
+    return length;
+}
+
+std::size_t count_header(char*, std::size_t size, std::size_t count, void* user) {
+    auto* state = static_cast<ExchangeState*>(user);
+    std::size_t length = size * count;
+    state->header_bytes += length;
+    if (state->header_bytes > kMaxHeaderBytes) {
+        state->headers_too_large = true;
+        return 0;
+    }
     return length;
 }
 
@@ -176,6 +194,8 @@ CURLcode set_options(CURL* handle, const FetchTarget& target, const ExchangeRequ
     set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(settings.max_body_bytes));
     set(CURLOPT_WRITEFUNCTION, write_body);
     set(CURLOPT_WRITEDATA, &state);
+    set(CURLOPT_HEADERFUNCTION, count_header);
+    set(CURLOPT_HEADERDATA, &state);
 
     set(CURLOPT_SSL_VERIFYPEER, 1L);
     set(CURLOPT_SSL_VERIFYHOST, 2L);
@@ -316,6 +336,11 @@ FetchResult<Exchange> perform_exchange(void* curl_handle, const FetchTarget& tar
         return exchange_error(FetchErrorKind::kRefusedByGuard, target,
                               "connection to unchecked address " + state.refused_address +
                                   " refused");
+    }
+    if (state.headers_too_large) {
+        return exchange_error(FetchErrorKind::kInvalidResponse, target,
+                              "response headers larger than " +
+                                  std::to_string(kMaxHeaderBytes) + " bytes");
     }
     if (state.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
         return exchange_error(FetchErrorKind::kBodyTooLarge, target,

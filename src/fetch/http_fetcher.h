@@ -63,6 +63,9 @@ public:
     /// Performs the request, following at most max_redirects redirects and
     /// retrying transient failures at most `retries` times. A status other
     /// than 2xx is an error of kind kHttpStatus carrying the status and body.
+    /// NOTE: a POST is retried like a GET, even after a timeout or a broken
+    /// transfer that the server may have processed. Only idempotent requests
+    /// (the trust mark status query is one) may be sent as POST.
     /// NOTE: total_timeout bounds each exchange, not the call. The call can
     /// take up to (retries + 1) * (max_redirects + 1) * total_timeout plus
     /// the backoff waits (below max_retry_after each); callers needing a

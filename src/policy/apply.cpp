@@ -40,6 +40,10 @@ Result<void> apply_add(const bj::value& operand, Parameter& parameter, std::stri
         return checked;
     }
     parameter = set_union(parameter->get_array(), operand.get_array());
+    if (parameter->get_array().size() > kMaxArrayElements) {
+        return metadata_error(where, "add must not make the parameter exceed " +
+                                         std::to_string(kMaxArrayElements) + " elements");
+    }
     return {};
 }
 

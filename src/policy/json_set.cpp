@@ -130,8 +130,17 @@ bool json_equal(const bj::value& first, const bj::value& second) {
 }
 
 bool contains(const bj::array& values, const bj::value& element) {
-    return std::any_of(values.begin(), values.end(),
-                       [&element](const bj::value& value) { return json_equal(value, element); });
+    if (element.is_string()) {
+        return std::any_of(values.begin(), values.end(), [&element](const bj::value& value) {
+            return value.is_string() && value.get_string() == element.get_string();
+        });
+    }
+    // The element may be a large object from the metadata, so its canonical
+    // form is built once rather than once per value.
+    const std::string wanted = canonical_form(element);
+    return std::any_of(values.begin(), values.end(), [&wanted](const bj::value& value) {
+        return !value.is_string() && canonical_form(value) == wanted;
+    });
 }
 
 bool is_subset(const bj::array& part, const bj::array& whole) {

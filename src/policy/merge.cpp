@@ -31,6 +31,14 @@ Result<void> merge_operand(Op op, bj::value& current, const bj::value& subordina
         case Op::kAdd:
         case Op::kSupersetOf:
             current = set_union(current.get_array(), subordinate.get_array());
+            // Each statement is within the limit, but a chain of them is not
+            // bounded otherwise.
+            if (current.get_array().size() > kMaxArrayElements) {
+                return policy_error(where, std::string(operator_name(op)) +
+                                               " must not have more than " +
+                                               std::to_string(kMaxArrayElements) +
+                                               " elements after merging");
+            }
             return {};
         case Op::kOneOf:
             current = set_intersection(current.get_array(), subordinate.get_array());

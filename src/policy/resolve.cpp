@@ -4,6 +4,7 @@
 
 #include "policy/critical_operators.h"
 #include "policy/merge.h"
+#include "policy/policy_error.h"
 
 #include <string>
 
@@ -33,6 +34,25 @@ Result<CriticalOperators> collect_critical_operators(
     return critical;
 }
 
+// A statement whose metadata_policy_crit lists an extension the recipient
+// does not support is invalid. This engine supports none, so any name listed
+// fails, even one that no policy uses.
+Result<void> check_critical_operators_supported(
+    std::span<const StatementPolicyClaims> statements) {
+    for (std::size_t index = 0; index < statements.size(); ++index) {
+        CriticalOperators listed;
+        const auto& claim = statements[index].metadata_policy_crit;
+        if (!claim || !add_critical_operators(*claim, listed) || listed.empty()) {
+            continue;
+        }
+        return from_statement(policy_error("metadata_policy_crit", "critical operator " +
+                                                                       *listed.begin() +
+                                                                       " is not supported"),
+                              index);
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<MetadataPolicy> resolve_metadata_policy(std::span<const StatementPolicyClaims> statements) {
@@ -57,6 +77,12 @@ Result<MetadataPolicy> resolve_metadata_policy(std::span<const StatementPolicyCl
         if (auto merged = merge_metadata_policy(resolved, *parsed); !merged) {
             return from_statement(merged.error(), index);
         }
+    }
+
+    // Checked last, so a critical operator that a policy uses is reported
+    // with the parameter that uses it.
+    if (auto supported = check_critical_operators_supported(statements); !supported) {
+        return supported.error();
     }
     return resolved;
 }

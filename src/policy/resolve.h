@@ -22,8 +22,9 @@ struct StatementPolicyClaims {
 /// one issued by the subject's Immediate Superior. First the names in every
 /// `metadata_policy_crit` are collected. Then each present `metadata_policy`
 /// is validated (structure, operator value types, combinations, critical
-/// operators) and merged into the policies above it. Returns an empty policy
-/// when no statement carries one. Any error is a policy error with code
+/// operators) and merged into the policies above it. Last, any name listed in
+/// a `metadata_policy_crit` fails, because no additional operator is
+/// supported. Returns an empty policy when no statement carries one. Any error is a policy error with code
 /// kInvalidTrustChain: the chain is invalid. The error detail names the
 /// offending statement by its index in `statements`.
 Result<MetadataPolicy> resolve_metadata_policy(std::span<const StatementPolicyClaims> statements);

@@ -99,6 +99,23 @@ start_server 127.0.0.2
 port2="$server_port"
 start_server ::1
 port6="$server_port"
+# A listener that never accepts: TCP connects, the TLS handshake never ends.
+ip netns exec "$namespace" "$python" -c '
+import socket, time
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen(8)
+print("listening port=%d" % listener.getsockname()[1], flush=True)
+time.sleep(3600)
+' > "$work/silent.out" 2> "$work/silent.log" &
+server_pids+=("$!")
+silent_port=""
+for _ in $(seq 1 100); do
+    silent_port="$(sed -n 's/^listening port=//p' "$work/silent.out" 2>/dev/null)"
+    [[ -n "$silent_port" ]] && break
+    sleep 0.1
+done
+[[ -n "$silent_port" ]] || fail_setup "silent listener did not start: $(cat "$work/silent.log")"
 base1="https://127.0.0.1:$port1"
 base2="https://127.0.0.2:$port2"
 echo "servers: $base1 $base2 namespace=$namespace"
@@ -174,6 +191,14 @@ expect "hex short form fetched as 127.0.0.1" "^ok status=200 .*final_url=$base1/
 expect "other loopback address outside the allowed network refused" \
     '^error kind=refused_by_guard ' "${allow1[@]}" "$base2/text"
 
+for host in 127.1 017700000001 0 0.0.0.0 "[0:0:0:0:0:ffff:127.0.0.1]" "[::ffff:7f00:1]" \
+    "[::127.0.0.1]" "[64:ff9b::7f00:1]" "[2002:7f00:1::1]" "LOCALHOST."; do
+    expect "loopback spelled $host refused" '^error kind=refused_by_guard ' \
+        "https://$host:$port1/text"
+done
+expect "userinfo before an allowed address rejected" '^error kind=invalid_url ' \
+    "${allow1[@]}" "https://fed.test@127.0.0.1:$port1/text"
+
 # Names are resolved once (here from the namespace's hosts file) and checked.
 expect "name mapped to loopback refused" '^error kind=refused_by_guard ' \
     "https://fed.test:$port1/text"
@@ -206,6 +231,10 @@ expect "redirect to a refused name refused" '^error kind=refused_by_guard ' \
     "${allow1[@]}" "$base1/redirect?to=https://other.test:$port2/text"
 expect "same redirect succeeds when both are allowed" "^ok status=200 .*final_url=$base2/text" \
     --allow-network 127.0.0.0/8 "$base1/redirect?to=$base2/text"
+expect "scheme-relative redirect to a refused address refused" '^error kind=refused_by_guard ' \
+    "${allow1[@]}" "$base1/redirect?to=//127.0.0.2:$port2/text"
+expect "redirect from https to http refused" '^error kind=invalid_url ' \
+    "${allow1[@]}" "$base1/redirect?to=http://127.0.0.1:$port1/text"
 expect "redirect loop stops at max_redirects" '^error kind=too_many_redirects ' \
     "${allow1[@]}" --max-redirects 2 "$base1/loop"
 
@@ -223,6 +252,10 @@ expect "invalid UTF-8 rejected when text is expected" '^error kind=invalid_utf8 
 expect "slow server hits the total timeout" '^error kind=timeout .*transient=true' \
     "${allow1[@]}" --total-timeout-ms 1000 --retries 0 "$base1/slow?delay=5"
 expect_elapsed "total timeout bounds the wait" 900 3500
+expect "TLS handshake never answered hits the connect timeout" '^error kind=timeout ' \
+    "${allow1[@]}" --connect-timeout-ms 1000 --total-timeout-ms 8000 --retries 0 \
+    "https://127.0.0.1:$silent_port/text"
+expect_elapsed "connect timeout bounds the handshake" 900 3500
 expect "trickling body hits the total timeout" '^error kind=timeout ' \
     "${allow1[@]}" --total-timeout-ms 1000 --retries 0 "$base1/trickle?chunks=100&size=1&delay=0.2"
 expect_elapsed "trickle stopped by the total timeout" 900 3500
@@ -242,6 +275,20 @@ expect "long Retry-After not waited for" '^error kind=http_status http_status=50
     "${allow1[@]}" "$base1/status?key=later&code=503&retry_after=60"
 expect_elapsed "long Retry-After returns without waiting" 0 4000
 expect_attempts "long Retry-After tried once" later 1
+expect "garbage Retry-After falls back to backoff" '^error kind=http_status http_status=503 ' \
+    "${allow1[@]}" "$base1/status?key=garbage&code=503&retry_after=soon"
+expect_attempts "garbage Retry-After still retried" garbage 3
+expect "negative Retry-After falls back to backoff" '^error kind=http_status http_status=503 ' \
+    "${allow1[@]}" "$base1/status?key=negative&code=503&retry_after=-30"
+expect_elapsed "negative Retry-After does not stall" 0 4000
+expect_attempts "negative Retry-After still retried" negative 3
+expect "huge Retry-After not waited for" '^error kind=http_status http_status=503 ' \
+    "${allow1[@]}" "$base1/status?key=huge&code=503&retry_after=99999999999999999999"
+expect_elapsed "huge Retry-After returns without waiting" 0 4000
+expect_attempts "huge Retry-After tried once" huge 1
+expect "oversized response headers rejected, not retried" '^error kind=invalid_response ' \
+    "${allow1[@]}" "$base1/headers?key=flood&n=2000&size=1000"
+expect_attempts "oversized headers tried once" flood 1
 expect "guard refusal not retried" '^error kind=refused_by_guard .*transient=false' \
     "$base1/status?key=refused"
 expect_attempts "refused request never reached the server" refused 0

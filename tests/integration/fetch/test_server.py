@@ -18,12 +18,16 @@ Paths (query parameters in brackets):
   /redirect [to, code]  redirect to `to` with `code` (default 302)
   /loop [n]             redirects to /loop?n=n+1 forever
   /echo                 200 with the method, content type and body it received
+  /headers [n, size]    200 after `n` extra headers of `size` bytes each
+  /gzip [n]             gzip of `n` zero bytes, Content-Encoding: gzip, whatever
+                        the request's Accept-Encoding
   /attempts [key]       how many requests /status and /flaky saw for `key`
 Every request to /status and /flaky counts under its key, and every new
 connection under the key "connections".
 """
 
 import argparse
+import gzip
 import http.server
 import socket
 import ssl
@@ -145,6 +149,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
         content_type = self.headers.get("Content-Type", "")
         answer = "%s\n%s\n" % (self.command, content_type)
         self.send_body(200, answer.encode() + body)
+
+    def route_headers(self, query):
+        count(query.get("key", "headers"))
+        self.send_response(200)
+        filler = "h" * int(query.get("size", "1000"))
+        try:
+            for index in range(int(query.get("n", "100"))):
+                self.send_header("X-Filler-%d" % index, filler)
+                # Flushed as it goes, so a client stopping early is seen.
+                if index % 64 == 0:
+                    self.wfile.write(b"".join(self._headers_buffer))
+                    self._headers_buffer = []
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            self.close_connection = True
+
+    def route_gzip(self, query):
+        body = gzip.compress(b"\0" * int(query.get("n", "1000")))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def route_attempts(self, query):
         with counters_lock:

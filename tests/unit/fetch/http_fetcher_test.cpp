@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <stdexcept>
 #include <thread>
@@ -53,6 +54,43 @@ protected:
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
+
+// A loopback port that was free a moment ago: nothing listens there.
+int unused_port() {
+    int probe = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        close(probe);
+        throw std::runtime_error("cannot bind a probe socket");
+    }
+    socklen_t length = sizeof address;
+    getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length);
+    close(probe);
+    return ntohs(address.sin_port);
+}
+
+// Sets proxy variables for the lifetime of the object and unsets them after.
+class ProxyEnvironment {
+public:
+    explicit ProxyEnvironment(const std::string& proxy) {
+        for (const char* name : kNames) {
+            setenv(name, proxy.c_str(), 1);
+        }
+    }
+    ~ProxyEnvironment() {
+        for (const char* name : kNames) {
+            unsetenv(name);
+        }
+    }
+    ProxyEnvironment(const ProxyEnvironment&) = delete;
+    ProxyEnvironment& operator=(const ProxyEnvironment&) = delete;
+
+private:
+    static constexpr const char* kNames[] = {"http_proxy", "https_proxy", "HTTPS_PROXY",
+                                             "all_proxy", "ALL_PROXY"};
+};
 
 TEST_F(HttpFetcherTest, GetsTextBody) {
     HttpFetcher fetcher(development_config());
@@ -382,6 +420,74 @@ TEST_F(HttpFetcherTest, SeeOtherAfterPostContinuesAsGet) {
 
     ASSERT_TRUE(response.has_value()) << response.error().message;
     EXPECT_EQ(response->body.substr(0, 4), "GET\n");
+}
+
+TEST_F(HttpFetcherTest, IgnoresProxiesFromTheEnvironment) {
+    // The test server would count a proxied request under its key. Its
+    // address is the checked one, so the socket check alone would not
+    // notice a proxy: only CURLOPT_PROXY "" keeps the request direct.
+    FetchConfig http_config = development_config();
+    http_config.retries = 0;
+    FetchConfig https_config = http_config;
+    https_config.allow_http = false;
+    https_config.allowed_networks = {"127.0.0.1/32"};
+    std::string dead = "127.0.0.1:" + std::to_string(unused_port());
+    FetchResult<FetchResponse> http_response = FetchError{};
+    FetchResult<FetchResponse> https_response = FetchError{};
+
+    {
+        ProxyEnvironment proxy(server_.url(""));
+        http_response = HttpFetcher(http_config).get("http://" + dead + "/status?key=proxied");
+        https_response =
+            HttpFetcher(https_config).get("https://" + dead + "/status?key=proxied");
+    }
+
+    ASSERT_FALSE(http_response.has_value());
+    EXPECT_EQ(http_response.error().kind, FetchErrorKind::kConnectFailed)
+        << http_response.error().message;
+    ASSERT_FALSE(https_response.has_value());
+    EXPECT_EQ(https_response.error().kind, FetchErrorKind::kConnectFailed)
+        << https_response.error().message;
+    EXPECT_EQ(attempts("proxied"), 0);
+}
+
+TEST_F(HttpFetcherTest, RefusesResponseHeadersAboveLimit) {
+    HttpFetcher fetcher(development_config());
+    auto start = Clock::now();
+
+    // 4000 headers of 1000 bytes: 4 MB of headers before a 2-byte body.
+    FetchResult<FetchResponse> response =
+        fetcher.get(server_.url("/headers?key=flood&n=4000&size=1000"));
+
+    ASSERT_FALSE(response.has_value());
+    EXPECT_EQ(response.error().kind, FetchErrorKind::kInvalidResponse)
+        << response.error().message;
+    EXPECT_FALSE(response.error().transient());
+    EXPECT_EQ(attempts("flood"), 1);
+    EXPECT_LT(seconds_since(start), 2.5);
+}
+
+TEST_F(HttpFetcherTest, AcceptsOrdinaryHeaders) {
+    HttpFetcher fetcher(development_config());
+
+    FetchResult<FetchResponse> response = fetcher.get(server_.url("/headers?n=40&size=1000"));
+
+    ASSERT_TRUE(response.has_value()) << response.error().message;
+    EXPECT_EQ(response->body, "ok");
+}
+
+TEST_F(HttpFetcherTest, DoesNotInflateCompressedBodies) {
+    // 1 MB of zeros compress to about 1 kB, under the 2048-byte cap. The
+    // fetcher asks for no encoding, so it must not inflate the body either.
+    HttpFetcher fetcher(development_config());
+
+    FetchResult<FetchResponse> response = fetcher.get(server_.url("/gzip?n=1048576"));
+
+    ASSERT_TRUE(response.has_value()) << response.error().message;
+    EXPECT_LE(response->body.size(), 2048u);
+    ASSERT_GE(response->body.size(), 2u);
+    EXPECT_EQ(static_cast<unsigned char>(response->body[0]), 0x1f);
+    EXPECT_EQ(static_cast<unsigned char>(response->body[1]), 0x8b);
 }
 
 TEST_F(HttpFetcherTest, ReusesConnectionAcrossCalls) {

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <ostream>
+#include <string>
 
 namespace inmor::policy {
 namespace {
@@ -251,6 +253,55 @@ TEST(ApplyMetadataPolicyLimits, RejectsParameterArrayOverLimit) {
     EXPECT_EQ(resolved.error().code(), ErrorCode::kInvalidMetadata);
     EXPECT_EQ(resolved.error().message(),
               "metadata.openid_relying_party.p: array parameter must not have more than 1000 elements");
+}
+
+TEST(ApplyMetadataPolicyLimits, RejectsAddGrowingParameterOverLimit) {
+    // Parameter and operand are each within the limit; their union is not,
+    // and applying the policy to its own output would then fail.
+    bj::array present;
+    bj::array added;
+    for (std::size_t index = 0; index < kMaxArrayElements; ++index) {
+        present.emplace_back("p" + std::to_string(index));
+        added.emplace_back("a" + std::to_string(index));
+    }
+    const MetadataPolicy policy =
+        parse_metadata_policy(
+            bj::object{{kRelyingParty, bj::object{{"p", bj::object{{"add", added}}}}}}, {})
+            .value();
+    const bj::object metadata{{kRelyingParty, bj::object{{"p", std::move(present)}}}};
+
+    const Result<bj::object> resolved = apply_metadata_policy(policy, metadata);
+
+    ASSERT_FALSE(resolved.has_value());
+    EXPECT_EQ(resolved.error().code(), ErrorCode::kInvalidMetadata);
+    EXPECT_EQ(resolved.error().message(),
+              "metadata.openid_relying_party.p: add must not make the parameter exceed 1000 "
+              "elements");
+}
+
+TEST(ApplyMetadataPolicyLimits, OneOfReadsLargeParameterOnce) {
+    // A large object parameter against a long one_of list must cost about one
+    // pass over the parameter, not one per allowed value.
+    bj::array allowed;
+    for (std::size_t index = 0; index < kMaxArrayElements; ++index) {
+        allowed.emplace_back(index);
+    }
+    bj::object large;
+    for (int index = 0; index < 20000; ++index) {
+        large["member" + std::to_string(index)] = index;
+    }
+    const MetadataPolicy policy =
+        parse_metadata_policy(
+            bj::object{{kRelyingParty, bj::object{{"p", bj::object{{"one_of", allowed}}}}}}, {})
+            .value();
+    const bj::object metadata{{kRelyingParty, bj::object{{"p", std::move(large)}}}};
+    const auto start = std::chrono::steady_clock::now();
+
+    const Result<bj::object> resolved = apply_metadata_policy(policy, metadata);
+
+    ASSERT_FALSE(resolved.has_value());
+    EXPECT_EQ(resolved.error().code(), ErrorCode::kInvalidMetadata);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
 TEST(ApplyMetadataPolicyEntityTypes, EmptyPolicyReturnsMetadataUnchanged) {

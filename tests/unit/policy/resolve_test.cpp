@@ -2,11 +2,13 @@
 // operators gathered from every statement, and the worked example of the
 // specification (section "Metadata Policy Example").
 #include "policy/apply.h"
+#include "policy/policy_operator.h"
 #include "policy/resolve.h"
 #include "policy_test_support.h"
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
 
 namespace inmor::policy {
@@ -132,6 +134,24 @@ TEST(ResolveMetadataPolicy, CritInStatementWithoutPolicyStillCounts) {
     EXPECT_EQ(resolved.error().code(), ErrorCode::kInvalidTrustChain);
 }
 
+TEST(ResolveMetadataPolicy, UnusedUnsupportedCritOperatorFails) {
+    // A listed extension that the recipient does not support makes the
+    // statement invalid, whether or not a policy uses it.
+    const std::vector<StatementPolicyClaims> chain = {
+        with_policy(R"({"p": {"value": "a"}})"),
+        with_policy_and_crit(R"({"q": {"value": "b"}})", R"(["regexp"])"),
+    };
+
+    const auto resolved = resolve_metadata_policy(chain);
+
+    ASSERT_FALSE(resolved.has_value());
+    EXPECT_EQ(resolved.error().code(), ErrorCode::kInvalidTrustChain);
+    EXPECT_EQ(resolved.error().message(),
+              "metadata_policy_crit: critical operator regexp is not supported");
+    EXPECT_EQ(resolved.error().detail(),
+              "subordinate statement index=1 counted from the trust anchor");
+}
+
 TEST(ResolveMetadataPolicy, MalformedCritIsPolicyError) {
     const std::vector<StatementPolicyClaims> chain = {
         with_policy_and_crit(R"({"p": {"value": "a"}})", R"(["value"])")};
@@ -144,6 +164,33 @@ TEST(ResolveMetadataPolicy, MalformedCritIsPolicyError) {
 }
 
 // The worked example: a trust anchor and an intermediate policy for RPs.
+// Each statement may hold kMaxArrayElements values; their union must not grow
+// past the limit, or the cost bound of the set operations no longer holds and
+// the resolved policy would fail its own validation.
+TEST(ResolveMetadataPolicy, MergedArraysStayWithinElementLimit) {
+    for (const char* op : {"add", "superset_of"}) {
+        SCOPED_TRACE(op);
+        std::vector<StatementPolicyClaims> chain;
+        for (int statement = 0; statement < 2; ++statement) {
+            bj::array values;
+            for (std::size_t i = 0; i < kMaxArrayElements; ++i) {
+                values.emplace_back("s" + std::to_string(statement) + "v" + std::to_string(i));
+            }
+            StatementPolicyClaims claims;
+            claims.metadata_policy = bj::object{
+                {testing::kRelyingParty, bj::object{{"p", bj::object{{op, values}}}}}};
+            chain.push_back(std::move(claims));
+        }
+
+        const auto resolved = resolve_metadata_policy(chain);
+
+        ASSERT_FALSE(resolved.has_value());
+        EXPECT_NE(error_message(resolved).find(std::string("openid_relying_party.p: ") + op),
+                  std::string::npos)
+            << error_message(resolved);
+    }
+}
+
 TEST(ResolveMetadataPolicy, SpecificationExampleResolvesAndApplies) {
     const std::vector<StatementPolicyClaims> chain = {
         with_policy(R"({
