@@ -216,6 +216,18 @@ Result<void> verify_signature(const Jwk& key, JwsAlgorithm algorithm,
         der = std::move(*converted);
         signature = der;
     }
+    // RFC 8017 sections 8.1.2 and 8.2.2: the signature is exactly as long as
+    // the modulus. OpenSSL's PSS check also takes a shorter one, so a token
+    // whose signature lost a leading zero octet would verify as well.
+    if (key.key_type() == KeyType::kRsa) {
+        const auto modulus_bytes =
+            static_cast<std::size_t>(EVP_PKEY_get_size(JwkAccess::pkey(key)));
+        if (signature.size() != modulus_bytes) {
+            return Error::invalid_request("jws: RSA signature must be " +
+                                          std::to_string(modulus_bytes) + " bytes, got " +
+                                          std::to_string(signature.size()));
+        }
+    }
 
     auto context = start_context(key, algorithm, false);
     if (!context) {
