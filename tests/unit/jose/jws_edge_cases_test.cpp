@@ -10,7 +10,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace inmor::jose {
 namespace {
@@ -397,6 +400,41 @@ TEST(VerifyJwsEdges, RejectsEmptyHeaderOrPayloadPart) {
     EXPECT_FALSE(verify_with(key, token.substr(first_dot)));
     EXPECT_FALSE(verify_with(key, token.substr(0, first_dot + 1) + token.substr(second_dot)));
 }
+
+// Each key caches prepared OpenSSL contexts per algorithm and direction;
+// threads sharing one key of each type must all get working copies.
+class SharedKeyThreads : public ::testing::TestWithParam<std::string_view> {};
+
+TEST_P(SharedKeyThreads, SignAndVerifyConcurrently) {
+    const Jwk& key = private_key(GetParam());
+    const JwkSet keys = public_set(key);
+    const FixedClock clock(kTestNow);
+    const json::object header{{"typ", kTyp}};
+    const json::object payload{{"iss", "https://ta.test"},
+                               {"iat", kTestNow},
+                               {"exp", kTestNow + 3600}};
+    std::atomic<int> verified_count{0};
+
+    std::vector<std::thread> threads;
+    for (int thread = 0; thread < 4; ++thread) {
+        threads.emplace_back([&] {
+            for (int round = 0; round < 5; ++round) {
+                auto token = sign_jws(key, payload, header);
+                if (token && verify_jws(*token, keys, kTyp, clock)) {
+                    ++verified_count;
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+
+    EXPECT_EQ(verified_count.load(), 20);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllAlgorithms, SharedKeyThreads, ::testing::ValuesIn(kKeyTypes),
+                         [](const auto& test_info) { return std::string(test_info.param); });
 
 }  // namespace
 }  // namespace inmor::jose
