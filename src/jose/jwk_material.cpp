@@ -375,6 +375,8 @@ bool set_edwards_constants(Curve curve, BIGNUM* p, BIGNUM* d, BN_CTX* context) {
 // RFC 8032 sections 5.1.3 and 5.2.3, steps 1 to 3: whether the encoded
 // public key (y little-endian, the low bit of x on top) decodes to a curve
 // point. OpenSSL 3.0 imports any bytes of the right length as a public key.
+// NOTE: points of small order (such as the identity) pass. Signatures for
+// such a key can be forged, which harms only whoever published it.
 Result<bool> is_edwards_point(Curve curve, std::string_view encoded) {
     std::string big_endian(encoded.rbegin(), encoded.rend());
     const bool x_is_odd = (static_cast<unsigned char>(big_endian[0]) & 0x80) != 0;

@@ -142,6 +142,9 @@ Result<std::string> der_to_fixed_width(const std::string& der, std::size_t coord
 
 // Converts a JOSE R || S signature to DER; any other length is rejected, so
 // a DER signature sent in its place never reaches OpenSSL.
+// NOTE: S above half the group order is accepted, because RFC 7518 does not
+// ask for low S and OpenSSL does not sign with it. So each ECDSA token has a
+// second valid signature (R, n - S), and signature bytes never identify one.
 Result<std::string> fixed_width_to_der(std::string_view fixed, std::size_t coordinate_bytes) {
     if (fixed.size() != 2 * coordinate_bytes) {
         return Error::invalid_request("jws: ECDSA signature must be " +
