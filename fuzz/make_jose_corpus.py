@@ -54,7 +54,7 @@ def claims(**extra):
     return payload
 
 
-def sign(tool, key, payload, alg=None):
+def sign(tool, key, payload, alg=None, typ=TYP):
     members = dict(key)
     if alg:
         members["alg"] = alg
@@ -62,7 +62,7 @@ def sign(tool, key, payload, alg=None):
         json.dump(members, handle)
         path = handle.name
     try:
-        result = subprocess.run([tool, "sign", path, TYP], input=json.dumps(payload),
+        result = subprocess.run([tool, "sign", path, typ], input=json.dumps(payload),
                                 capture_output=True, text=True, check=True)
     finally:
         os.unlink(path)
@@ -111,6 +111,21 @@ def token_seeds(tool):
                                f"{payload}.{signature}")
     seeds["eddsa_fully_specified"] = (
         f"{b64(json.dumps({'alg': 'Ed448', 'kid': 'ed', 'typ': TYP}))}.{payload}.{signature}")
+    seeds["exp_beyond_double"] = (
+        f"{header}.{b64(json.dumps(claims()).replace(str(NOW + 3600), '1e400'))}.{signature}")
+    seeds["crit_twice"] = sign(tool, EC_KEY, claims(crit=["fuzz_extension", "fuzz_extension"],
+                                                    fuzz_extension=1))
+    seeds["b64_false"] = (f"{b64(json.dumps({'alg': 'ES256', 'kid': 'ec', 'typ': TYP, 'b64': False}))}"
+                          f".{payload}.{signature}")
+    seeds["typ_media_type"] = sign(tool, EC_KEY, claims(), typ="application/" + TYP.upper())
+    # A PS256 signature that starts with a zero octet, with that octet removed.
+    for attempt in range(4096):
+        token = sign(tool, RSA_KEY, claims(jti=str(attempt)), "PS256")
+        head, body, encoded = token.split(".")
+        raw = base64.urlsafe_b64decode(encoded + "==")
+        if raw[0] == 0:
+            seeds["ps256_stripped_signature"] = f"{head}.{body}.{b64(raw[1:])}"
+            break
     return seeds
 
 
@@ -139,6 +154,14 @@ def jwk_seeds(tool):
     seeds["rsa_crt_without_d"] = {k: v for k, v in RSA_KEY.items() if k != "d"}
     seeds["rsa_oth"] = dict(RSA_KEY, oth=[])
     seeds["kty_oct"] = {"kty": "oct", "k": "AAAA"}
+    # y = 2 has no x on Ed25519 or Ed448.
+    seeds["okp_off_curve"] = dict(seeds["rfc_ed25519_public"], x=b64(b"\x02" + b"\x00" * 31))
+    seeds["ed448_off_curve"] = {"kty": "OKP", "kid": "ed448", "crv": "Ed448",
+                                "x": b64(b"\x02" + b"\x00" * 56)}
+    seeds["rsa_even_exponent"] = dict(seeds["rfc_rsa_public"], e="Ag")
+    # The largest modulus accepted: an odd number of 16384 bits, not a real key.
+    seeds["rsa_largest_modulus"] = {"kty": "RSA", "kid": "big", "e": "AQAB",
+                                    "n": b64(b"\xc3" + b"\x5a" * 2046 + b"\x01")}
     seeds["jwks_two_keys"] = {"keys": [seeds["rfc_ec_public"], seeds["rfc_ed25519_public"]]}
     seeds["jwks_duplicate_kid"] = {"keys": [seeds["rfc_ec_public"], seeds["rfc_ec_public"]]}
     seeds["jwks_not_array"] = {"keys": {}}

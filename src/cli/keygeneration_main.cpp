@@ -120,7 +120,8 @@ std::string kid_of(const jose::Jwk& key) {
 
 // A kid becomes a file name, so it may not leave the target directory.
 void check_kid_is_file_name(const std::string& kid) {
-    if (kid.empty() || kid == "." || kid == ".." || kid.find('/') != std::string::npos) {
+    if (kid.empty() || kid == "." || kid == ".." ||
+        kid.find_first_of(std::string_view("/\0", 2)) != std::string::npos) {
         throw std::runtime_error("kid \"" + kid + "\" cannot be used as a file name");
     }
 }
@@ -189,6 +190,14 @@ int retire_key(const Options& options) {
     write_file_atomically(target, inmor::to_json(retired->public_json()) + "\n", kPublicKeyMode,
                           options.force);
 
+    // Retiring moves the key: left in publickeys/ it would still be published
+    // as a current key in the entity configuration's jwks.
+    std::error_code removed;
+    if (!fs::remove(source, removed) || removed) {
+        throw std::runtime_error("wrote " + target.string() + " but cannot remove " +
+                                 source.string() + ": " + removed.message());
+    }
+
     std::cout << "retired key kid=" << kid << " exp=" << now
               << (options.revoked.empty() ? "" : " revoked=" + options.revoked)
               << " file=" << target.string() << "\n";
@@ -202,7 +211,8 @@ int main(int argc, char** argv) {
     CLI::App app{
         "Generates the trust anchor's signing key pair: OUTPUT/private.json (mode 0600) and "
         "OUTPUT/publickeys/KID.json (mode 0644), where KID is the RFC 7638 thumbprint. With "
-        "--retire, writes a retired public key to OUTPUT/historical_keys/KID.json instead.",
+        "--retire, moves a public key file to OUTPUT/historical_keys/KID.json instead, adding "
+        "exp (and revoked with --revoked).",
         "inmor-keygeneration"};
 
     auto* type = app.add_option("--type", options.type,
@@ -215,7 +225,8 @@ int main(int argc, char** argv) {
     app.add_flag("--force", options.force,
                  "Replace an existing private.json (or historical key file)");
     auto* retire = app.add_option("--retire", options.retire,
-                                  "Public key file (publickeys/KID.json) to retire")
+                                  "Public key file (publickeys/KID.json) to retire; it is "
+                                  "removed once the historical key is written")
                        ->check(CLI::ExistingFile);
     app.add_option("--revoked", options.revoked,
                    "Mark the retired key revoked, with this reason: unspecified, compromised "

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_stack.hpp>
 
+#include <cmath>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -27,6 +28,7 @@ public:
 
     bj::value release() { return stack_.release(); }
     const std::string& duplicate_key() const { return duplicate_key_; }
+    bool number_out_of_range() const { return number_out_of_range_; }
 
     bool on_document_begin(error_code&) { return true; }
     bool on_document_end(error_code&) { return true; }
@@ -78,7 +80,14 @@ public:
         stack_.push_uint64(u);
         return true;
     }
-    bool on_double(double d, bj::string_view, error_code&) {
+    bool on_double(double d, bj::string_view, error_code& ec) {
+        // Boost.JSON turns 1e400 into infinity, which serializes as the
+        // non-JSON word "Infinity" and compares past every date.
+        if (!std::isfinite(d)) {
+            number_out_of_range_ = true;
+            ec = bj::error::syntax;
+            return false;
+        }
         stack_.push_double(d);
         return true;
     }
@@ -98,6 +107,7 @@ private:
     std::vector<std::unordered_set<std::string>> keys_;
     std::string key_;
     std::string duplicate_key_;
+    bool number_out_of_range_ = false;
 };
 
 }  // namespace
@@ -118,6 +128,10 @@ Result<bj::value> parse_json(std::string_view text, std::string_view what) {
         if (!duplicate.empty()) {
             return Error::invalid_request(std::string(what) + ": duplicate member name \"" +
                                           duplicate + "\"");
+        }
+        if (parser.handler().number_out_of_range()) {
+            return Error::invalid_request(std::string(what) +
+                                          ": number out of range (beyond a double)");
         }
         return Error::invalid_request(std::string(what) + ": invalid JSON (" + ec.message() +
                                       ")");

@@ -221,6 +221,8 @@ bool Jwk::fits(JwsAlgorithm algorithm) const {
     if (!key_fits_algorithm(key_type_, curve_, algorithm)) {
         return false;
     }
+    // NOTE: `key_ops` (RFC 7517 section 4.3) is kept but not consulted;
+    // only `use` limits what a key may verify.
     const json::value* use = members_.if_contains("use");
     if (use != nullptr && use->as_string() != "sig") {
         return false;

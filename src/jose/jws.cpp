@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
+#include <set>
 
 namespace inmor::jose {
 
@@ -110,11 +112,15 @@ Result<void> check_header_crit(const json::object& header, const VerifyOptions& 
         return invalid("jws header crit: must be a non-empty array");
     }
 
+    std::set<std::string, std::less<>> listed;
     for (const json::value& entry : crit->get_array()) {
         if (!entry.is_string()) {
             return invalid("jws header crit: entries must be strings");
         }
         const std::string name(entry.get_string());
+        if (!listed.insert(name).second) {
+            return invalid("jws header crit: lists \"" + name + "\" twice");
+        }
         if (contains_name(kRegisteredHeaderParameters, name)) {
             return invalid("jws header crit: lists registered parameter \"" + name + "\"");
         }
@@ -138,11 +144,15 @@ Result<void> check_payload_crit(const json::object& payload, const VerifyOptions
         return invalid("jws claim crit: must be a non-empty array");
     }
 
+    std::set<std::string, std::less<>> listed;
     for (const json::value& entry : crit->get_array()) {
         if (!entry.is_string()) {
             return invalid("jws claim crit: entries must be strings");
         }
         const std::string name(entry.get_string());
+        if (!listed.insert(name).second) {
+            return invalid("jws claim crit: lists \"" + name + "\" twice");
+        }
         if (contains_name(kStandardClaims, name)) {
             return invalid("jws claim crit: lists standard claim \"" + name + "\"");
         }
@@ -203,12 +213,41 @@ Result<void> check_times(const json::object& payload, const Clock& clock,
     return {};
 }
 
+// RFC 7797: with "b64": false the payload is signed unencoded. We never
+// process that form, so the member may only be absent or true; its listing in
+// `crit` is refused earlier as not understood.
+Result<void> check_b64(const json::object& header) {
+    const json::value* b64 = header.if_contains("b64");
+    if (b64 != nullptr && !(b64->is_bool() && b64->get_bool())) {
+        return invalid("jws header b64: unencoded payloads (RFC 7797) are not supported");
+    }
+    return {};
+}
+
+bool equal_ignoring_case(std::string_view left, std::string_view right) {
+    return std::equal(left.begin(), left.end(), right.begin(), right.end(),
+                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
+                                                  std::tolower(static_cast<unsigned char>(b)); });
+}
+
+// RFC 7515 section 4.1.9: `typ` is a media type, so case does not matter and
+// "application/" may be left out ("entity-statement+jwt" is
+// "application/entity-statement+jwt").
+bool typ_matches(std::string_view typ, std::string_view expected_typ) {
+    constexpr std::string_view kApplication = "application/";
+    if (typ.size() > kApplication.size() &&
+        equal_ignoring_case(typ.substr(0, kApplication.size()), kApplication)) {
+        typ.remove_prefix(kApplication.size());
+    }
+    return typ.find('/') == std::string_view::npos && equal_ignoring_case(typ, expected_typ);
+}
+
 Result<void> check_typ(const json::object& header, std::string_view expected_typ) {
     const json::value* typ = header.if_contains("typ");
     if (typ == nullptr) {
         return invalid("jws header typ: missing, expected \"" + std::string(expected_typ) + "\"");
     }
-    if (!typ->is_string() || typ->get_string() != expected_typ) {
+    if (!typ->is_string() || !typ_matches(typ->get_string(), expected_typ)) {
         return invalid("jws header typ: expected \"" + std::string(expected_typ) + "\", got " +
                        to_json(*typ));
     }
@@ -297,6 +336,9 @@ struct JwsVerifier {
         auto checked = check_typ(header, expected_typ);
         if (checked) {
             checked = check_header_crit(header, options);
+        }
+        if (checked) {
+            checked = check_b64(header);
         }
         if (checked) {
             checked = check_payload_crit(decoded.payload_, options);

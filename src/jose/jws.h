@@ -92,10 +92,13 @@ Result<UnverifiedJws> decode_unverified(std::string_view token);
 
 /// Verifies a compact JWS: decode_unverified()'s checks, `alg` allowed,
 /// `kid` present and found in `keys`, the key fitting `alg`, the signature,
-/// `typ` equal to `expected_typ`, header `crit` and payload `crit`
-/// understood, and `exp`/`nbf`/`iat` against `clock` within
-/// kClockSkewSeconds. NumericDates may be fractional. Every failure is an
-/// invalid_request error whose message names the header or claim.
+/// `typ` naming the media type `expected_typ` (RFC 7515 section 4.1.9: case
+/// ignored, "application/" optional), header `crit` and payload `crit`
+/// understood and without repeats, no `b64` other than true, and
+/// `exp`/`nbf`/`iat` against `clock` within kClockSkewSeconds. NumericDates
+/// may be fractional. Header members such as `jwk`, `jku` and `x5u` never
+/// supply or choose a key. Every failure is an invalid_request error whose
+/// message names the header or claim.
 Result<VerifiedJws> verify_jws(std::string_view token, const JwkSet& keys,
                                std::string_view expected_typ, const Clock& clock,
                                const VerifyOptions& options = {});

@@ -142,6 +142,9 @@ Result<std::string> der_to_fixed_width(const std::string& der, std::size_t coord
 
 // Converts a JOSE R || S signature to DER; any other length is rejected, so
 // a DER signature sent in its place never reaches OpenSSL.
+// NOTE: S above half the group order is accepted, because RFC 7518 does not
+// ask for low S and OpenSSL does not sign with it. So each ECDSA token has a
+// second valid signature (R, n - S), and signature bytes never identify one.
 Result<std::string> fixed_width_to_der(std::string_view fixed, std::size_t coordinate_bytes) {
     if (fixed.size() != 2 * coordinate_bytes) {
         return Error::invalid_request("jws: ECDSA signature must be " +
@@ -215,6 +218,18 @@ Result<void> verify_signature(const Jwk& key, JwsAlgorithm algorithm,
         }
         der = std::move(*converted);
         signature = der;
+    }
+    // RFC 8017 sections 8.1.2 and 8.2.2: the signature is exactly as long as
+    // the modulus. OpenSSL's PSS check also takes a shorter one, so a token
+    // whose signature lost a leading zero octet would verify as well.
+    if (key.key_type() == KeyType::kRsa) {
+        const auto modulus_bytes =
+            static_cast<std::size_t>(EVP_PKEY_get_size(JwkAccess::pkey(key)));
+        if (signature.size() != modulus_bytes) {
+            return Error::invalid_request("jws: RSA signature must be " +
+                                          std::to_string(modulus_bytes) + " bytes, got " +
+                                          std::to_string(signature.size()));
+        }
     }
 
     auto context = start_context(key, algorithm, false);

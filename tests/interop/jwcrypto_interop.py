@@ -195,9 +195,16 @@ def run_keygen_case(arguments):
 
 
 def check_retire(keygen, output, public_path, kid):
+    bad_reason = subprocess.run([keygen, f"--retire={public_path}", f"--output={output}",
+                                 "--revoked=lost"], capture_output=True, text=True)
+    check(bad_reason.returncode != 0, "an unknown revocation reason was accepted")
+    check(os.path.exists(public_path), "a refused retirement removed the public key")
+
     before = int(time.time())
     subprocess.run([keygen, f"--retire={public_path}", f"--output={output}",
                     "--revoked=superseded"], check=True, capture_output=True)
+    # Retiring moves the key: it must no longer be published as a current key.
+    check(not os.path.exists(public_path), "the retired key is still in publickeys/")
     retired_path = os.path.join(output, "historical_keys", f"{kid}.json")
     retired = load_json(retired_path)
     check(file_mode(retired_path) == 0o644, f"historical key mode {file_mode(retired_path):o}")
@@ -207,10 +214,6 @@ def check_retire(keygen, output, public_path, kid):
           f"revoked is {retired.get('revoked')}")
     check("d" not in retired, "historical key holds private members")
     check(jwk.JWK(**retired).thumbprint() == kid, "historical key thumbprint is not its kid")
-
-    bad_reason = subprocess.run([keygen, f"--retire={public_path}", f"--output={output}",
-                                 "--revoked=lost"], capture_output=True, text=True)
-    check(bad_reason.returncode != 0, "an unknown revocation reason was accepted")
 
 
 def check_force(keygen, key_type, output, old_private_members):

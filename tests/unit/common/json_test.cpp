@@ -48,6 +48,29 @@ TEST(ParseJson, RejectsInvalidUtf8) {
     EXPECT_FALSE(parse_json("\"\xff\"").has_value());
 }
 
+// Boost.JSON reads 1e400 as infinity, which no JSON text can carry back out.
+TEST(ParseJson, RejectsNumbersBeyondDouble) {
+    for (const char* text : {"1e400", "-1e400", R"({"exp":1e999})", "[0,1E+309]"}) {
+        const auto parsed = parse_json(text, "payload");
+
+        ASSERT_FALSE(parsed.has_value()) << text;
+        EXPECT_EQ(parsed.error().message(), "payload: number out of range (beyond a double)");
+    }
+}
+
+TEST(ParseJson, AcceptsLargeFiniteNumbers) {
+    EXPECT_TRUE(parse_json("1.7976931348623157e308").has_value());
+    EXPECT_TRUE(parse_json("18446744073709551616").has_value());
+    EXPECT_TRUE(parse_json("1e-400").has_value());
+}
+
+TEST(ParseJson, RejectsExtensionsToJson) {
+    for (const char* text : {R"({"a":1 /* c */})", R"({"a":1,})", "[1,]", "NaN", "Infinity",
+                             "{'a':1}", "", " ", "\xef\xbb\xbf{}"}) {
+        EXPECT_FALSE(parse_json(text).has_value()) << text;
+    }
+}
+
 TEST(ParseJsonObject, RejectsNonObject) {
     const auto parsed = parse_json_object("[1]", "payload");
 
