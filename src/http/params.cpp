@@ -53,13 +53,15 @@ Params Params::parse(std::string_view text) {
     return params;
 }
 
-Result<void> Params::check(std::string_view name, std::string_view value) {
+Result<void> Params::check(std::string_view name, std::string_view value,
+                           std::size_t max_bytes) {
     const std::string label(name);
     if (value.empty()) {
         return Error::invalid_request(label + ": must not be empty");
     }
-    if (value.size() > kMaxParamBytes) {
-        return Error::invalid_request(label + ": longer than 2048 bytes");
+    if (value.size() > max_bytes) {
+        return Error::invalid_request(label + ": longer than " + std::to_string(max_bytes) +
+                                      " bytes");
     }
     const bool has_control = std::any_of(value.begin(), value.end(), [](char c) {
         const auto byte = static_cast<unsigned char>(c);
@@ -76,17 +78,18 @@ bool Params::contains(std::string_view name) const {
                        [&](const auto& item) { return item.first == name; });
 }
 
-Result<std::optional<std::string>> Params::optional(std::string_view name) const {
+Result<std::optional<std::string>> Params::optional(std::string_view name,
+                                                    std::size_t max_bytes) const {
     for (const auto& [key, value] : items_) {
         if (key != name) continue;
-        if (auto checked = check(name, value); !checked) return checked.error();
+        if (auto checked = check(name, value, max_bytes); !checked) return checked.error();
         return std::optional<std::string>(value);
     }
     return std::optional<std::string>();
 }
 
-Result<std::string> Params::required(std::string_view name) const {
-    auto value = optional(name);
+Result<std::string> Params::required(std::string_view name, std::size_t max_bytes) const {
+    auto value = optional(name, max_bytes);
     if (!value) return value.error();
     if (!value->has_value()) {
         return Error::invalid_request(std::string(name) + ": missing required parameter");

@@ -22,11 +22,13 @@ public:
     static Params parse(std::string_view text);
 
     /// The first value of `name`; errors when missing or invalid (see check).
-    Result<std::string> required(std::string_view name) const;
+    Result<std::string> required(std::string_view name,
+                                 std::size_t max_bytes = kMaxParamBytes) const;
 
     /// The first value of `name`, or nothing when absent; present values are
     /// checked as for `required`.
-    Result<std::optional<std::string>> optional(std::string_view name) const;
+    Result<std::optional<std::string>> optional(std::string_view name,
+                                                std::size_t max_bytes = kMaxParamBytes) const;
 
     /// Every value of a repeatable parameter, each checked.
     Result<std::vector<std::string>> all(std::string_view name) const;
@@ -38,9 +40,10 @@ public:
 
     const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
 
-    /// Rejects an empty value, one longer than kMaxParamBytes and one with a
+    /// Rejects an empty value, one longer than `max_bytes` and one with a
     /// control character, with a message naming the parameter.
-    static Result<void> check(std::string_view name, std::string_view value);
+    static Result<void> check(std::string_view name, std::string_view value,
+                              std::size_t max_bytes = kMaxParamBytes);
 
 private:
     std::vector<std::pair<std::string, std::string>> items_;

@@ -1,0 +1,25 @@
+// Serving stored JWTs with a Cache-Control bound by their expiry.
+#include "endpoints/endpoints.h"
+
+#include <algorithm>
+
+namespace inmor::endpoints {
+
+http::Response jwt_response(const StoredJwt& stored, std::string_view content_type,
+                            const EndpointContext& context) {
+    http::Response response;
+    response.content_type = content_type;
+    response.body = stored.jwt;
+
+    const UnixSeconds now = context.data->clock().now();
+    if (stored.exp && *stored.exp > now) {
+        const auto max_age = std::min<UnixSeconds>(*stored.exp - now,
+                                                   context.config->cache_control_max_age);
+        response.add_header("Cache-Control", "public, max-age=" + std::to_string(max_age));
+    } else {
+        response.add_header("Cache-Control", "no-cache");
+    }
+    return response;
+}
+
+}  // namespace inmor::endpoints
