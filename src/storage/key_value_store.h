@@ -51,6 +51,9 @@ public:
     bool announce = true;
     const std::vector<Operation>& operations() const { return operations_; }
     bool empty() const { return operations_.empty(); }
+    /// Every key the batch writes (both names of a rename), once each, in
+    /// order of first appearance: what is announced after commit.
+    std::vector<std::string> touched_keys() const;
 
 private:
     std::vector<Operation> operations_;
