@@ -1,0 +1,110 @@
+// Compact JWS (RFC 7515) for signed JWTs: signing, decoding without trust, and
+// the single verification function every signed document goes through.
+#pragma once
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "jose/algorithm.h"
+#include "jose/jwk.h"
+
+#include <boost/json/object.hpp>
+
+#include <cstddef>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace inmor::jose {
+
+struct JwsVerifier;
+
+/// The largest compact JWS accepted, checked before any decoding. One MiB
+/// leaves room for entity statements with large metadata and trust chains
+/// while bounding the work an attacker can cause.
+inline constexpr std::size_t kMaxJwsBytes = 1024 * 1024;
+
+/// How far `exp`, `nbf` and `iat` may be off from our clock, in seconds, to
+/// absorb clock drift between federation entities.
+inline constexpr UnixSeconds kClockSkewSeconds = 60;
+
+/// A compact JWS split and decoded, with nothing checked beyond its form.
+/// Use it only to pick keys (`kid`, `iss`); trust nothing in it.
+class UnverifiedJws {
+public:
+    const boost::json::object& header() const { return header_; }
+    const boost::json::object& payload() const { return payload_; }
+    /// The `kid` header, empty when absent or not a string.
+    std::string kid() const;
+    /// The `alg` header, empty when absent or not a string.
+    std::string alg() const;
+    /// The `iss` claim, empty when absent or not a string.
+    std::string issuer() const;
+
+private:
+    friend struct JwsVerifier;
+
+    boost::json::object header_;
+    boost::json::object payload_;
+    std::string signing_input_;
+    std::string signature_;
+};
+
+/// A JWS whose signature, header and time claims passed verify_jws(). Only
+/// verify_jws() constructs one.
+class VerifiedJws {
+public:
+    const boost::json::object& header() const { return header_; }
+    const boost::json::object& payload() const { return payload_; }
+    const std::string& kid() const { return kid_; }
+    JwsAlgorithm algorithm() const { return algorithm_; }
+
+private:
+    friend struct JwsVerifier;
+    VerifiedJws() = default;
+
+    boost::json::object header_;
+    boost::json::object payload_;
+    std::string kid_;
+    JwsAlgorithm algorithm_ = JwsAlgorithm::kRs256;
+};
+
+/// What a caller may relax or add to the default checks of verify_jws().
+struct VerifyOptions {
+    /// The `alg` values accepted; empty means all of JwsAlgorithm. `none`
+    /// and the HMAC algorithms are never accepted.
+    std::vector<JwsAlgorithm> allowed_algorithms;
+    /// Header parameter names the caller processes, allowed in header `crit`.
+    std::set<std::string, std::less<>> understood_header_parameters;
+    /// Claim names the caller processes, allowed in a payload `crit` claim
+    /// (the OpenID Federation `crit` claim of entity statements).
+    std::set<std::string, std::less<>> understood_claims;
+    /// Whether `exp` must be present; it is checked whenever present.
+    bool require_exp = true;
+    /// Whether `iat` must be present; it is checked whenever present.
+    bool require_iat = true;
+};
+
+/// Splits and decodes a compact JWS: at most kMaxJwsBytes, exactly three
+/// parts, strict base64url, header and payload JSON objects without
+/// duplicate member names. The signature is not checked.
+Result<UnverifiedJws> decode_unverified(std::string_view token);
+
+/// Verifies a compact JWS: decode_unverified()'s checks, `alg` allowed,
+/// `kid` present and found in `keys`, the key fitting `alg`, the signature,
+/// `typ` equal to `expected_typ`, header `crit` and payload `crit`
+/// understood, and `exp`/`nbf`/`iat` against `clock` within
+/// kClockSkewSeconds. NumericDates may be fractional. Every failure is an
+/// invalid_request error whose message names the header or claim.
+Result<VerifiedJws> verify_jws(std::string_view token, const JwkSet& keys,
+                               std::string_view expected_typ, const Clock& clock,
+                               const VerifyOptions& options = {});
+
+/// Signs `payload` with `key` (which must be private) and returns the
+/// compact JWS. The header carries `alg` (key.signing_algorithm(), EdDSA for
+/// OKP keys), `kid` (the key's `kid`, else its thumbprint) and then
+/// `header_extras` such as `typ`; extras may not set `alg` or `kid`.
+Result<std::string> sign_jws(const Jwk& key, const boost::json::object& payload,
+                             const boost::json::object& header_extras = {});
+
+}  // namespace inmor::jose
