@@ -14,8 +14,9 @@ constexpr std::size_t kSweepThreshold = 10000;
 }  // namespace
 
 std::int64_t RateLimiter::acquire(std::string_view client, Clock::time_point now) {
-    if (!enabled()) return 0;
-    const double capacity = static_cast<double>(per_minute_);
+    const std::int64_t per_minute = per_minute_.load(std::memory_order_relaxed);
+    if (per_minute <= 0) return 0;
+    const double capacity = static_cast<double>(per_minute);
     const double per_second = capacity / 60.0;
 
     std::lock_guard lock(mutex_);

@@ -1,6 +1,7 @@
 // RateLimiter: requests per minute per client address, as a token bucket.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -18,7 +19,10 @@ public:
     explicit RateLimiter(std::int64_t per_minute) : per_minute_(per_minute) {}
 
     /// Whether the limit is on at all.
-    bool enabled() const { return per_minute_ > 0; }
+    bool enabled() const { return per_minute_.load(std::memory_order_relaxed) > 0; }
+
+    /// Changes the limit (configuration reload); buckets refill at the new rate.
+    void set_per_minute(std::int64_t per_minute) { per_minute_.store(per_minute); }
 
     /// Takes one token for `client`. Returns 0 when the request may proceed,
     /// otherwise the whole seconds until it may (for Retry-After).
@@ -35,7 +39,7 @@ private:
 
     void forget_idle_clients(Clock::time_point now);
 
-    std::int64_t per_minute_;
+    std::atomic<std::int64_t> per_minute_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, Bucket> buckets_;
     Clock::time_point last_sweep_{};
