@@ -53,7 +53,8 @@ http::Response handle_health(const EndpointContext& context, const http::Request
 http::Response handle_status(const EndpointContext& context, const http::Request& request);
 
 /// A stored JWT as a response: its content type, and Cache-Control
-/// `public, max-age=min(exp - now, cap)` (no-cache once expired or without exp).
+/// `public, max-age=min(exp - now, cap)` (the cap alone without exp, no-cache
+/// once expired).
 http::Response jwt_response(const StoredJwt& stored, std::string_view content_type,
                             const EndpointContext& context);
 

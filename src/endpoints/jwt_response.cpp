@@ -12,9 +12,10 @@ http::Response jwt_response(const StoredJwt& stored, std::string_view content_ty
     response.body = stored.jwt;
 
     const UnixSeconds now = context.data->clock().now();
-    if (stored.exp && *stored.exp > now) {
-        const auto max_age = std::min<UnixSeconds>(*stored.exp - now,
-                                                   context.config->cache_control_max_age);
+    // A JWT without exp never expires, so only the cap bounds its max-age.
+    const UnixSeconds cap = context.config->cache_control_max_age;
+    if (!stored.exp || *stored.exp > now) {
+        const UnixSeconds max_age = stored.exp ? std::min(*stored.exp - now, cap) : cap;
         response.add_header("Cache-Control", "public, max-age=" + std::to_string(max_age));
     } else {
         response.add_header("Cache-Control", "no-cache");
