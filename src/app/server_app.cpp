@@ -153,6 +153,7 @@ private:
     void wait_for_signals();
     void reload();
     void stop();
+    void poll_drain();
 
     ServerArguments arguments_;
     http::Metrics metrics_;
@@ -317,19 +318,19 @@ void ServerProcess::stop() {
     drain_deadline_ =
         std::chrono::steady_clock::now() + std::chrono::seconds(state()->config.shutdown_timeout);
     drain_timer_ = std::make_unique<net::steady_timer>(*io_);
-    auto poll = std::make_shared<std::function<void()>>();
-    *poll = [this, poll] {
-        const std::size_t open =
-            server_->open_connections() + (metrics_server_ ? metrics_server_->open_connections() : 0);
-        if (open == 0 || std::chrono::steady_clock::now() >= drain_deadline_) {
-            if (open > 0) logger("app")->warn("server stopped with connections open count={}", open);
-            io_->stop();
-            return;
-        }
-        drain_timer_->expires_after(std::chrono::milliseconds(50));
-        drain_timer_->async_wait([poll](const boost::system::error_code&) { (*poll)(); });
-    };
-    (*poll)();
+    poll_drain();
+}
+
+void ServerProcess::poll_drain() {
+    const std::size_t open =
+        server_->open_connections() + (metrics_server_ ? metrics_server_->open_connections() : 0);
+    if (open == 0 || std::chrono::steady_clock::now() >= drain_deadline_) {
+        if (open > 0) logger("app")->warn("server stopped with connections open count={}", open);
+        io_->stop();
+        return;
+    }
+    drain_timer_->expires_after(std::chrono::milliseconds(50));
+    drain_timer_->async_wait([this](const boost::system::error_code&) { poll_drain(); });
 }
 
 void ServerProcess::wait_for_signals() {
