@@ -282,6 +282,11 @@ Result<std::optional<std::string>> FederationStore::collection_entity(
     return store_.hash_get(live(kEntities), entity_id);
 }
 
+Result<std::vector<std::optional<std::string>>> FederationStore::collection_entities(
+    const std::vector<std::string>& entity_ids) {
+    return store_.hash_get_many(live(kEntities), entity_ids);
+}
+
 Result<std::vector<std::string>> FederationStore::collection_entity_ids_after(
     std::string_view after, std::size_t limit) {
     return store_.sorted_range_after(live(kAllSorted), after, limit);
@@ -374,14 +379,19 @@ WriteBatch staging_batch(const CollectionSnapshot& snapshot) {
         batch.hash_set(staging(kSuperiors), entity_id, superiors);
     }
     for (const auto& [type, ids] : snapshot.by_type) {
+        batch.erase(staging(concat(kByType, type)));
+    }
+    for (const auto& [type, ids] : snapshot.by_trust_mark) {
+        batch.erase(staging(concat(kByTrustMark, type)));
+    }
+
+    for (const auto& [type, ids] : snapshot.by_type) {
         const std::string key = staging(concat(kByType, type));
-        batch.erase(key);
         batch.set_add(staging(kEntityTypesIndex), type);
         for (const auto& id : ids) batch.set_add(key, id);
     }
     for (const auto& [type, ids] : snapshot.by_trust_mark) {
         const std::string key = staging(concat(kByTrustMark, type));
-        batch.erase(key);
         batch.set_add(staging(kTrustMarkTypesIndex), type);
         for (const auto& id : ids) batch.set_add(key, id);
     }

@@ -106,6 +106,10 @@ public:
 
     // Collection data, written by the walk, read by /collection and /status.
     Result<std::optional<std::string>> collection_entity(std::string_view entity_id);
+    /// The JSON of each entity in `entity_ids`, in the same order (nothing
+    /// for ids not in the collection), read in one round trip.
+    Result<std::vector<std::optional<std::string>>> collection_entities(
+        const std::vector<std::string>& entity_ids);
     Result<std::vector<std::string>> collection_entity_ids_after(std::string_view after,
                                                                  std::size_t limit);
     Result<std::size_t> collection_entity_count();

@@ -1,6 +1,7 @@
 // WriteBatch builders and the choice of engine from the configuration.
 #include "storage/key_value_store.h"
 
+#include "storage/redis/redis_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 #include <type_traits>
@@ -78,9 +79,7 @@ std::vector<std::string> WriteBatch::touched_keys() const {
 Result<std::unique_ptr<KeyValueStore>> open_key_value_store(const std::string& redis_uri,
                                                            const std::string& sqlite_path) {
     if (!redis_uri.empty()) {
-        // TODO: the Redis engine is not wired in yet; until it is, a
-        // configured redis_uri fails to open instead of silently using SQLite.
-        return Error::server_error("federation store: the redis engine is not available yet");
+        return open_redis_store(redis_uri);
     }
     if (sqlite_path.empty()) {
         return Error::invalid_request(

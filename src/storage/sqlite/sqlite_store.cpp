@@ -165,6 +165,10 @@ public:
         sqlite3_close_v2(db_);
     }
 
+    /// True while a transaction is open, which only a failed ROLLBACK leaves
+    /// behind after a call returns.
+    bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
     /// Runs SQL without parameters (schema, pragmas, transaction control).
     Result<void> execute(const char* sql) {
         char* message = nullptr;
@@ -450,6 +454,21 @@ public:
         });
     }
 
+    Result<std::vector<std::optional<std::string>>> hash_get_many(
+        std::string_view key, const std::vector<std::string>& fields) override {
+        using Values = std::vector<std::optional<std::string>>;
+        return with_connection([&](Connection& connection) -> Result<Values> {
+            Values values;
+            values.reserve(fields.size());
+            for (const auto& field : fields) {
+                auto value = read_optional(connection, kHashGet, key, std::string_view(field));
+                if (!value) return value.error();
+                values.push_back(std::move(*value));
+            }
+            return values;
+        });
+    }
+
     Result<FieldValues> hash_get_all(std::string_view key) override {
         return with_connection([&](Connection& connection) -> Result<FieldValues> {
             INMOR_PREPARE(statement, connection, kHashGetAll);
@@ -606,8 +625,8 @@ private:
         return prune_changes.bind_int(1, now - retention.count()).run();
     }
 
-    // BEGIN IMMEDIATE takes the write lock up front, so a transaction never
-    // fails half-way because another process started writing.
+    // BEGIN IMMEDIATE takes the write lock at the start, so a batch waits for
+    // other writers up front instead of failing with SQLITE_BUSY half-way.
     template <class Work>
     auto in_transaction(Connection& connection, Work work) -> decltype(work()) {
         if (auto begun = connection.execute("BEGIN IMMEDIATE"); !begun) {
@@ -647,6 +666,10 @@ private:
     }
 
     void release(std::unique_ptr<Connection> connection) {
+        if (connection->in_transaction()) {
+            log()->warn("sqlite connection closed with an open transaction path={}", path_);
+            return;
+        }
         std::lock_guard lock(mutex_);
         if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(connection));
     }
@@ -712,7 +735,7 @@ private:
     std::vector<std::unique_ptr<Connection>> idle_;
 };
 
-// The file is created with mode 0600 before SQLite opens it, since it holds
+// The file is created with mode 0600 before SQLite opens it, because it contains
 // everything the federation publishes and the WAL files inherit its mode.
 Result<void> prepare_file(const std::string& path) {
     std::error_code failure;

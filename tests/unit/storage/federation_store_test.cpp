@@ -171,28 +171,6 @@ TEST_P(FederationStoreTest, JwksCacheUsesHashedKeyWithHourLifetime) {
     }
 }
 
-TEST_P(FederationStoreTest, PublishedKeysHaveTheOriginalLayout) {
-    if (!is_redis()) GTEST_SKIP() << "key types are checked on Redis only";
-    ASSERT_TRUE(federation_->publish_entity_configuration("ec"));
-    ASSERT_TRUE(federation_->publish_subordinate(kSub, "s", "e", EntityKind::kOpenidProvider));
-    ASSERT_TRUE(federation_->publish_trust_mark(kSub, kType, "abc"));
-
-    EXPECT_EQ(redis_type("inmor:entity_id"), "string");
-    EXPECT_EQ(redis_type("inmor:subordinates"), "hash");
-    EXPECT_EQ(redis_type("inmor:subordinates:jwt"), "hash");
-    EXPECT_EQ(redis_type("inmor:op"), "set");
-    EXPECT_EQ(redis_type("inmor:tm:" + std::string(kSub)), "hash");
-    EXPECT_EQ(redis_type("inmor:tmtype:" + std::string(kType)), "set");
-    EXPECT_EQ(redis_type("inmor:tmtypes"), "set");
-    EXPECT_EQ(redis_type("inmor:tm:alltime"), "set");
-    EXPECT_EQ(raw_->command({"HGET", "inmor:subordinates", std::string(kSub)}), "s");
-    EXPECT_EQ(raw_->command({"HGET", "inmor:subordinates:jwt", std::string(kSub)}), "e");
-    EXPECT_EQ(raw_->command({"HGET", "inmor:tm:" + std::string(kSub), std::string(kType)}),
-              "abc");
-    EXPECT_THAT(raw_->list({"SMEMBERS", "inmor:tm:alltime"}), ElementsAre(kAbcDigest));
-    EXPECT_THAT(raw_->list({"SMEMBERS", "inmor:op"}), ElementsAre(kSub));
-}
-
 // ---- Collection ------------------------------------------------------------------
 
 CollectionSnapshot make_snapshot(int generation, int entity_count,
@@ -227,9 +205,14 @@ TEST_P(FederationStoreTest, ReplaceCollectionPublishesEverything) {
     EXPECT_THAT(*federation_->collection_entity_ids_after("https://g1-e1.test", 2),
                 ElementsAre("https://g1-e2.test"));
     EXPECT_EQ(*federation_->collection_entity_count(), 3u);
+    EXPECT_THAT(*federation_->collection_entities({"https://g1-e2.test", "https://x.test"}),
+                ElementsAre(std::optional<std::string>(R"({"entity_id":"https://g1-e2.test"})"),
+                            std::nullopt));
     EXPECT_EQ(federation_->collection_ids_of_type("openid_provider")->size(), 3u);
     EXPECT_EQ(federation_->collection_ids_with_trust_mark(kType)->size(), 3u);
     EXPECT_THAT(*federation_->collection_trust_mark_types(), ElementsAre(kType));
+    EXPECT_THAT(*store_->set_members(keys::kCollectionEntityTypes),
+                ElementsAre("openid_provider"));
     EXPECT_EQ(federation_->collection_superiors("https://g1-e1.test")->value_or(""),
               R"(["https://ta.test"])");
     EXPECT_EQ(federation_->collection_trust_anchor()->value_or(""), "https://ta.test");
@@ -324,8 +307,8 @@ TEST_P(FederationStoreTest, ReplaceCollectionAnnouncesLiveKeys) {
     EXPECT_TRUE(recorder.wait_for("inmor:collection:by_type:openid_provider"));
 }
 
-// A reader polling while collections are swapped never sees ids of two walks
-// in one key, nor a partly filled key.
+// A reader polling while collections are swapped never reads ids of two
+// walks in one key, nor a partly filled key.
 TEST_P(FederationStoreTest, CollectionSwapIsAtomicForReaders) {
     constexpr int kEntities = 30;
     ASSERT_TRUE(federation_->replace_collection(
@@ -366,7 +349,7 @@ TEST_P(FederationStoreTest, CollectionSwapIsAtomicForReaders) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, FederationStoreTest,
-                         ::testing::Values(std::string("sqlite")),
+                         ::testing::Values(std::string("sqlite"), std::string("redis")),
                          engine_name);
 
 }  // namespace

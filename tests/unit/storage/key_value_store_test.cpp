@@ -78,6 +78,22 @@ TEST_P(KeyValueStoreTest, HashOperations) {
     EXPECT_EQ(*empty_length, 0u);
 }
 
+TEST_P(KeyValueStoreTest, HashGetManyKeepsOrder) {
+    ASSERT_TRUE(store_->apply(WriteBatch().hash_set("h", "a", "1").hash_set("h", "c", "3")));
+
+    auto values = store_->hash_get_many("h", {"c", "b", "a"});
+    auto none = store_->hash_get_many("h", {});
+    auto missing_key = store_->hash_get_many("no-such-hash", {"a"});
+
+    ASSERT_TRUE(values.has_value());
+    EXPECT_THAT(*values, ElementsAre(std::optional<std::string>("3"), std::nullopt,
+                                     std::optional<std::string>("1")));
+    ASSERT_TRUE(none.has_value());
+    EXPECT_THAT(*none, IsEmpty());
+    ASSERT_TRUE(missing_key.has_value());
+    EXPECT_THAT(*missing_key, ElementsAre(std::nullopt));
+}
+
 TEST_P(KeyValueStoreTest, SetOperations) {
     ASSERT_TRUE(store_->apply(WriteBatch().set_add("s", "x").set_add("s", "y").set_add("s", "x")));
     ASSERT_TRUE(store_->apply(WriteBatch().set_remove("s", "y").set_add("s", "z")));
@@ -295,7 +311,7 @@ TEST_P(KeyValueStoreTest, EmptyBatchIsNoOperation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, KeyValueStoreTest,
-                         ::testing::Values(std::string("sqlite")),
+                         ::testing::Values(std::string("sqlite"), std::string("redis")),
                          engine_name);
 
 }  // namespace

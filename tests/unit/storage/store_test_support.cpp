@@ -129,6 +129,24 @@ std::vector<std::string> RawRedis::list(const std::vector<std::string>& argument
     return items;
 }
 
+std::vector<std::string> RawRedis::next_array() {
+    std::vector<std::string> items;
+    void* raw = nullptr;
+    if (!connected() || redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
+        return items;
+    }
+    auto* reply = static_cast<redisReply*>(raw);
+    if (reply->type == REDIS_REPLY_ARRAY) {
+        for (std::size_t i = 0; i < reply->elements; ++i) {
+            const redisReply* item = reply->element[i];
+            items.push_back(item->type == REDIS_REPLY_INTEGER ? std::to_string(item->integer)
+                                                             : std::string(item->str, item->len));
+        }
+    }
+    freeReplyObject(reply);
+    return items;
+}
+
 // ---- ChangeRecorder -------------------------------------------------------------
 
 ChangeCallback ChangeRecorder::callback() {

@@ -45,6 +45,9 @@ public:
     std::string command(const std::vector<std::string>& arguments);
     /// Runs one command whose reply is an array of strings, sorted.
     std::vector<std::string> list(const std::vector<std::string>& arguments);
+    /// Reads the next pushed reply (a pub/sub message) as its string items,
+    /// in order; empty after a 10 s timeout.
+    std::vector<std::string> next_array();
 
 private:
     redisReply* run(const std::vector<std::string>& arguments);
@@ -113,7 +116,7 @@ protected:
 /// Readable parameter names for the instantiations.
 std::string engine_name(const ::testing::TestParamInfo<std::string>& info);
 
-/// Polls `condition` every 10 ms until it holds or `timeout` passes.
+/// Polls `condition` every 10 ms until it is true or `timeout` passes.
 bool eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
