@@ -20,7 +20,7 @@ std::shared_ptr<const void> StoreCache::lookup(std::string_view group, std::stri
     if (by_group != groups_.end()) {
         const auto entry = by_group->second.find(subkey);
         if (entry != by_group->second.end()) {
-            if (now - entry->second.loaded_at < ttl_) {
+            if (!entry->second.stale && now - entry->second.loaded_at < ttl_) {
                 if (metrics_) metrics_->count_cache_hit();
                 return entry->second.value;
             }
@@ -46,7 +46,7 @@ void StoreCache::store(std::string_view group, std::string_view subkey,
     auto by_group = groups_.find(group);
     if (by_group == groups_.end()) by_group = groups_.emplace(std::string(group), Subkeys{}).first;
     auto [entry, inserted] = by_group->second.try_emplace(std::string(subkey));
-    entry->second = Entry{std::move(value), loaded_at};
+    entry->second = Entry{std::move(value), loaded_at, false};
     if (inserted) ++entries_;
 }
 
@@ -54,8 +54,11 @@ void StoreCache::invalidate(std::string_view key) {
     std::unique_lock lock(mutex_);
     generation_.fetch_add(1, std::memory_order_acq_rel);
     if (key.empty()) {
-        groups_.clear();
-        entries_ = 0;
+        // Changes may have been missed (the store reconnected): everything is
+        // re-read on next use, but stays available should the store be down.
+        for (auto& [group, subkeys] : groups_) {
+            for (auto& [subkey, entry] : subkeys) entry.stale = true;
+        }
         return;
     }
 

@@ -52,12 +52,11 @@ public:
         return value;
     }
 
-    /// Drops everything cached under store key `key`; "" drops everything.
-    /// Keys under "inmor:collection:" also drop the collection's derived group.
+    /// Drops everything cached under store key `key`. Keys under
+    /// "inmor:collection:" also drop the collection's derived group. With ""
+    /// (changes may have been missed) every entry is re-read on its next use
+    /// but kept for serving while the store is unavailable.
     void invalidate(std::string_view key);
-
-    /// Drops everything.
-    void clear() { invalidate(""); }
 
     /// Entries held (tests).
     std::size_t size() const;
@@ -69,6 +68,7 @@ private:
     struct Entry {
         std::shared_ptr<const void> value;
         Clock::time_point loaded_at;
+        bool stale = false;  // re-read on next use
     };
     struct StringHash {
         using is_transparent = void;
