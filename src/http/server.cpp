@@ -144,8 +144,10 @@ public:
 
     void close_if_idle() override {
         net::post(stream_.get_executor(), [self = this->shared_from_this()] {
-            if (self->idle_ && self->buffer_.size() == 0) {
-                beast::error_code ignored;
+            // Bytes already waiting in the socket are a request in flight.
+            beast::error_code ignored;
+            const bool pending = self->lowest().socket().available(ignored) > 0;
+            if (self->idle_ && self->buffer_.size() == 0 && !pending) {
                 self->lowest().socket().close(ignored);
             }
         });

@@ -485,6 +485,8 @@ class ChangesTest(unittest.TestCase):
 
     def test_sigterm_finishes_in_flight_and_exits_zero(self):
         connection = http.client.HTTPConnection("127.0.0.1", self.workspace.port, timeout=10)
+        connection.request("GET", "/health")  # the connection is accepted and kept alive
+        connection.getresponse().read()
         connection.request("GET", "/list")
         self.server.signal(signal.SIGTERM)
         response = connection.getresponse()
