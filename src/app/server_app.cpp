@@ -194,7 +194,7 @@ void ServerProcess::add_routes(http::Router& router) {
     router.add("/health", {"GET"}, route(&endpoints::handle_health));
     router.add("/status", {"GET"}, route(&endpoints::handle_status));
     // TODO: /resolve is built by the resolver part; until it is wired in,
-    // the route answers 404 not_found like any unknown path.
+    // the route returns 404 not_found like any unknown path.
 }
 
 void ServerProcess::add_gauges() {

@@ -29,7 +29,7 @@ namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
-/// The Date header value, formatted once a second per thread.
+/// Returns the Date header value, formatted once a second per thread.
 const std::string& http_date() {
     thread_local std::time_t formatted_at = 0;
     thread_local std::string value;
@@ -53,7 +53,7 @@ bool is_parse_error(const beast::error_code& error) {
 
 }  // namespace
 
-/// What the server needs to reach every open connection.
+/// Interface through which the server reaches every open connection.
 class SessionBase {
 public:
     virtual ~SessionBase() = default;
@@ -196,6 +196,8 @@ private:
     }
 
     void read_body() {
+        // Most requests have no body: answer at once instead of another read.
+        if (parser_->is_done()) return on_request();
         bhttp::async_read(stream_, buffer_, *parser_,
                           [self = this->shared_from_this()](beast::error_code error, std::size_t) {
                               if (error) return self->on_read_error(error);
@@ -203,8 +205,8 @@ private:
                           });
     }
 
-    /// Answers what can be answered (oversized or malformed requests) and
-    /// closes; timeouts and disconnects just close.
+    /// Sends an error response where HTTP allows one (oversized or malformed requests), then
+    /// closes. Timeouts and disconnects only close.
     void on_read_error(const beast::error_code& error) {
         if (error == bhttp::error::header_limit) {
             return respond(error_response(431, "invalid_request", "request header too large"),

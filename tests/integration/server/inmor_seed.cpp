@@ -5,6 +5,10 @@
 //   inmor_seed populate CONFIG         the data set; prints what it wrote as JSON
 //   inmor_seed republish CONFIG        a new entity configuration (announced)
 //   inmor_seed sign CONFIG JSON [TYP]  signs claims with the anchor's key
+//   inmor_seed crypto CONFIG MARK SECS verify+sign operations per second on
+//                                      one thread: the crypto limit of an
+//                                      uncached /trust_mark_status answer
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/json.h"
 #include "jose/jwk.h"
@@ -291,6 +295,32 @@ int sign_claims(const std::string& config_path, const std::string& claims_json,
     return 0;
 }
 
+int crypto_rate(const std::string& config_path, const std::string& mark, double seconds) {
+    Config config = must(load_config(config_path), "load config");
+    jose::Jwk key = must(jose::Jwk::parse(read_file(config.private_key), jose::KeyPart::kPrivate),
+                         "private key");
+    jose::JwkSet keys;
+    must(keys.add(key.public_key()), "key set");
+    jose::VerifyOptions options;
+    options.require_exp = false;
+
+    const auto start = std::chrono::steady_clock::now();
+    const auto until = start + std::chrono::duration<double>(seconds);
+    std::size_t operations = 0;
+    while (std::chrono::steady_clock::now() < until) {
+        must(jose::verify_jws(mark, keys, "trust-mark+jwt", system_clock(), options),
+                             "verify");
+        json::object claims{{"iss", config.domain}, {"iat", now()}, {"trust_mark", mark},
+                            {"status", "active"}};
+        must(jose::sign_jws(key, claims, {{"typ", "trust-mark-status-response+jwt"}}), "sign");
+        ++operations;
+    }
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cout << static_cast<double>(operations) / elapsed << "\n";
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -301,7 +331,10 @@ int main(int argc, char** argv) {
     if (args.size() >= 3 && args[0] == "sign") {
         return sign_claims(args[1], args[2], args.size() > 3 ? args[3] : "trust-mark+jwt");
     }
+    if (args.size() == 4 && args[0] == "crypto") {
+        return crypto_rate(args[1], args[2], std::stod(args[3]));
+    }
     std::cerr << "usage: inmor_seed keys DIR [ALG] | populate CONFIG | republish CONFIG | "
-                 "sign CONFIG CLAIMS_JSON [TYP]\n";
+                 "sign CONFIG CLAIMS_JSON [TYP] | crypto CONFIG MARK SECONDS\n";
     return 2;
 }

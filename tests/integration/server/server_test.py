@@ -153,7 +153,7 @@ class FederationEndpoints:
 
     def test_list_trust_marked(self):
         listed = self.list_of("?trust_marked=true")
-        self.assertIn("https://op1.test", listed)  # holds an active certified mark
+        self.assertIn("https://op1.test", listed)  # has an active certified mark
         self.assertIn("https://rp1.test", listed)
 
     def test_list_bad_boolean(self):

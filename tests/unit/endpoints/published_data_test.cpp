@@ -14,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// An unsigned JWT-shaped string with `payload`; PublishedData only decodes.
+/// Builds an unsigned JWT-shaped string with `payload`, because PublishedData only decodes.
 std::string token(std::string_view payload) {
     return base64url_encode(R"({"alg":"ES256"})") + "." + base64url_encode(payload) + ".c2ln";
 }
