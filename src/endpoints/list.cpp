@@ -81,6 +81,15 @@ http::Response handle_list(const EndpointContext& context, const http::Request& 
     auto filters = read_filters(http::Params::parse(request.query));
     if (!filters) return http::error_response(filters.error());
 
+    // Without filters the body is the same for every request, so it is cached whole.
+    const bool unfiltered = filters->entity_types.empty() && !filters->trust_marked &&
+                            !filters->trust_mark_type && !filters->intermediate;
+    if (unfiltered) {
+        auto body = context.data->subordinate_list_json();
+        if (!body) return http::error_response(body.error());
+        return http::json_response(**body);
+    }
+
     auto ids = context.data->subordinate_ids();
     if (!ids) return http::error_response(ids.error());
     auto profiles = context.data->subordinate_profiles();

@@ -5,6 +5,8 @@
 #include "common/logging.h"
 #include "federation/jwt_payload.h"
 
+#include <boost/json/array.hpp>
+
 #include <algorithm>
 #include <cctype>
 
@@ -108,6 +110,15 @@ Result<std::shared_ptr<const std::vector<std::string>>> PublishedData::subordina
         if (!ids) return ids.error();
         std::sort(ids->begin(), ids->end());
         return std::move(*ids);
+    });
+}
+
+Result<std::shared_ptr<const std::string>> PublishedData::subordinate_list_json() {
+    return cache_.get<std::string>(keys::kSubordinates, "\n:list", [&]() -> Result<std::string> {
+        auto ids = store_.hash_fields(keys::kSubordinates);
+        if (!ids) return ids.error();
+        std::sort(ids->begin(), ids->end());
+        return to_json(boost::json::array(ids->begin(), ids->end()));
     });
 }
 

@@ -74,6 +74,8 @@ public:
     /// Ids in `inmor:subordinates`, sorted.
     Result<std::shared_ptr<const std::vector<std::string>>> subordinate_ids();
     Result<std::shared_ptr<const SubordinateProfiles>> subordinate_profiles();
+    /// The unfiltered /list body: the sorted ids as a JSON array.
+    Result<std::shared_ptr<const std::string>> subordinate_list_json();
 
     Result<std::shared_ptr<const IssuedTrustMarks>> trust_marks_of(std::string_view entity_id);
     /// Members of `inmor:tmtype:{type}`, sorted.

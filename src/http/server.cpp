@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -246,6 +247,7 @@ private:
     Request make_request(bhttp::request<bhttp::string_body>& message) {
         Request request;
         request.method = std::string(message.method_string());
+        request_version_ = message.version();
         const std::string_view target = message.target();
         const std::size_t question = target.find('?');
         request.path = std::string(target.substr(0, question));
@@ -269,32 +271,53 @@ private:
         status_ = response.status;
         method_ = std::move(method);
         path_ = std::move(path);
-
-        auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
-        message->version(11);
-        message->result(response.status);
-        message->set(bhttp::field::server, "inmor");
-        message->set(bhttp::field::date, http_date());
-        if (!response.content_type.empty()) {
-            message->set(bhttp::field::content_type, response.content_type);
-        }
-        for (auto& [name, value] : response.headers) message->set(name, value);
         body_bytes_ = response.body.size();
-        message->content_length(body_bytes_);
-        if (!head_only_) message->body() = std::move(response.body);
-        message->keep_alive(keep_alive);
+
+        // The head is written by hand into one buffer with the body: every
+        // header value here is our own, and one contiguous write is the
+        // cheapest path for the small bodies served.
+        std::string& out = write_buffer_;
+        out.clear();
+        out.reserve(256 + response.body.size());
+        out += "HTTP/1.1 ";
+        out += std::to_string(response.status);
+        out += ' ';
+        out += bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
+        out += "\r\nServer: inmor\r\nDate: ";
+        out += http_date();
+        out += "\r\n";
+        if (!response.content_type.empty()) {
+            out += "Content-Type: ";
+            out += response.content_type;
+            out += "\r\n";
+        }
+        for (const auto& [name, value] : response.headers) {
+            out += name;
+            out += ": ";
+            out += value;
+            out += "\r\n";
+        }
+        out += "Content-Length: ";
+        out += std::to_string(body_bytes_);
+        if (!keep_alive) {
+            out += "\r\nConnection: close";
+        } else if (request_version_ == 10) {
+            out += "\r\nConnection: keep-alive";
+        }
+        out += "\r\n\r\n";
+        if (!head_only_) out += response.body;
         head_only_ = false;
 
         lowest().expires_after(server_->options_.client_timeout);
-        bhttp::async_write(stream_, *message,
-                           [self = this->shared_from_this(), message, keep_alive](
-                               beast::error_code error, std::size_t) {
-                               self->on_write(error, keep_alive);
-                           });
+        net::async_write(stream_, net::buffer(out),
+                         [self = this->shared_from_this(), keep_alive](beast::error_code error,
+                                                                      std::size_t) {
+                             self->on_write(error, keep_alive);
+                         });
     }
 
     void on_write(const beast::error_code& error, bool keep_alive) {
-        if (server_->options_.access_log) {
+        if (server_->options_.access_log && server_->log_->should_log(spdlog::level::info)) {
             const double elapsed_ms =
                 std::chrono::duration<double, std::milli>(SteadyClock::now() - started_).count();
             server_->log_->info(
@@ -335,6 +358,8 @@ private:
     std::string method_ = "-";
     std::string path_ = "-";
     std::uint64_t request_id_ = 0;
+    unsigned request_version_ = 11;
+    std::string write_buffer_;
 };
 
 }  // namespace

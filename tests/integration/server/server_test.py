@@ -542,6 +542,42 @@ class LimitsTest(unittest.TestCase):
         self.assertEqual(post("192.0.2.2"), 429)
 
 
+class TimeoutsTest(unittest.TestCase):
+    """Slow and idle clients lose their connection."""
+
+    def setUp(self):
+        self.workspace = Workspace(extra_config="client_timeout = 1\nidle_timeout = 2\n")
+        self.workspace.seed()
+        self.server = Server(self.workspace)
+
+    def tearDown(self):
+        self.server.stop()
+        self.workspace.remove()
+
+    def closed_within(self, sock, seconds):
+        sock.settimeout(seconds)
+        try:
+            return sock.recv(4096) == b""
+        except socket.timeout:
+            return False
+
+    def test_slow_header_is_cut_off(self):
+        with socket.create_connection(("127.0.0.1", self.workspace.port)) as sock:
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # never finishes
+            started = time.monotonic()
+            self.assertTrue(self.closed_within(sock, 5))
+            self.assertLess(time.monotonic() - started, 4)
+
+    def test_idle_keep_alive_is_closed(self):
+        with socket.create_connection(("127.0.0.1", self.workspace.port)) as sock:
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.settimeout(5)
+            self.assertTrue(sock.recv(4096).startswith(b"HTTP/1.1 200"))
+            started = time.monotonic()
+            self.assertTrue(self.closed_within(sock, 6))
+            self.assertGreater(time.monotonic() - started, 1.5)
+
+
 class StartupTest(unittest.TestCase):
     """The process refuses to start with a message naming the problem."""
 
