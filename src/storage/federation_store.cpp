@@ -5,11 +5,13 @@
 #include "common/logging.h"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <set>
+#include <stdexcept>
 
 namespace inmor::storage {
 namespace {
@@ -33,6 +35,10 @@ constexpr std::array<std::string_view, 6> kKnownEntityTypes = {
     "oauth_authorization_server", "oauth_client",     "oauth_resource"};
 
 constexpr std::chrono::seconds kJwksCacheLifetime{3600};
+// Longer than any swap takes (writing 10 000 entities takes under a second),
+// short enough that a walker that died holding it blocks the next walk only
+// for a few minutes.
+constexpr std::chrono::seconds kCollectionLockLifetime{300};
 
 std::shared_ptr<spdlog::logger> log() {
     static const auto instance = inmor::logger("storage");
@@ -437,13 +443,46 @@ WriteBatch swap_batch(const CollectionSnapshot& snapshot,
 
 }  // namespace
 
+// A lock owner's token: random, so a walk only ever releases its own lock.
+std::string FederationStore::collection_lock_token() {
+    std::array<unsigned char, 16> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+        throw std::runtime_error("RAND_bytes failed");
+    }
+    return sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes.data()),
+                                       bytes.size()));
+}
+
 Result<void> FederationStore::replace_collection(const CollectionSnapshot& snapshot) {
     if (auto checked = check_snapshot(snapshot); !checked) {
         return checked.error();
     }
 
-    // NOTE: two walks running at once share the staging keys and may mix
-    // their data; the walker is expected to run as a single scheduled job.
+    // Two walks publishing at once would share the staging keys and mix
+    // their data, so a second one fails until the first has swapped.
+    const std::string token = collection_lock_token();
+    auto locked = store_.set_if_absent(keys::kCollectionLock, token, kCollectionLockLifetime);
+    if (!locked) {
+        return locked.error();
+    }
+    if (!*locked) {
+        return Error::unavailable(
+            "collection: another walk is being published; retry when it is done");
+    }
+
+    auto replaced = stage_and_swap(snapshot);
+    release_collection_lock(token);
+    if (!replaced) {
+        return replaced.error();
+    }
+    log()->info("collection replaced trust_anchor={} entities={} entity_types={} "
+                "trust_mark_types={}",
+                snapshot.trust_anchor, snapshot.entities.size(), snapshot.by_type.size(),
+                snapshot.by_trust_mark.size());
+    return {};
+}
+
+Result<void> FederationStore::stage_and_swap(const CollectionSnapshot& snapshot) {
     if (auto written = store_.apply(staging_batch(snapshot)); !written) {
         return written.error();
     }
@@ -458,16 +497,27 @@ Result<void> FederationStore::replace_collection(const CollectionSnapshot& snaps
         return live_trust_mark_types.error();
     }
 
-    auto swapped = store_.apply(swap_batch(snapshot, *live_entity_types,
-                                           *live_trust_mark_types));
-    if (!swapped) {
-        return swapped.error();
+    return store_.apply(swap_batch(snapshot, *live_entity_types, *live_trust_mark_types));
+}
+
+// NOTE: reading the owner and deleting are two calls, so a lock that expired
+// in between and was taken by another walk could be deleted. The lifetime is
+// far longer than a swap takes, which makes that window unlikely.
+void FederationStore::release_collection_lock(const std::string& token) {
+    auto owner = store_.get(keys::kCollectionLock);
+    if (owner && owner->value_or("") != token) {
+        log()->warn("collection lock expired before release key={}", keys::kCollectionLock);
+        return;
     }
-    log()->info("collection replaced trust_anchor={} entities={} entity_types={} "
-                "trust_mark_types={}",
-                snapshot.trust_anchor, snapshot.entities.size(), snapshot.by_type.size(),
-                snapshot.by_trust_mark.size());
-    return {};
+
+    WriteBatch batch;
+    batch.announce = false;
+    batch.erase(std::string(keys::kCollectionLock));
+    if (auto released = store_.apply(batch); !released) {
+        // The lock lapses with its lifetime; until then other walks fail.
+        log()->warn("collection lock release failed key={} detail={}", keys::kCollectionLock,
+                    released.error().detail());
+    }
 }
 
 // ---- Caches -------------------------------------------------------------------
@@ -477,7 +527,7 @@ Result<std::optional<std::string>> FederationStore::cached_jwks(std::string_view
 }
 
 Result<void> FederationStore::cache_jwks(std::string_view uri, std::string_view body) {
-    // A cache entry: replicas find it by key, nobody needs an announcement.
+    // A cache entry: replicas find it by key, so no listener needs an announcement.
     WriteBatch batch;
     batch.announce = false;
     batch.set(keys::jwks_cache(uri), std::string(body), kJwksCacheLifetime);

@@ -46,9 +46,12 @@ std::string trust_mark_digest(std::string_view trust_mark_jwt);
 /// `by_type:{type}` set, so a collection swap can delete the ones that
 /// disappeared without scanning keys.
 inline constexpr std::string_view kCollectionEntityTypes = "inmor:collection:entity_types";
+/// This product's own lock (a string with a lifetime) held while a walk
+/// writes its staging keys and swaps them in.
+inline constexpr std::string_view kCollectionLock = "inmor:collection:lock";
 }  // namespace keys
 
-/// How a subordinate is filed in the legacy kind sets.
+/// The legacy kind set (`inmor:rp`, `inmor:op`, `inmor:taia`) a subordinate is filed in.
 enum class EntityKind { kRelyingParty, kOpenidProvider, kAuthority };
 
 /// One entity of the collection data, as JSON text
@@ -120,6 +123,10 @@ public:
     Result<std::optional<std::string>> collection_superiors(std::string_view entity_id);
     Result<std::optional<std::string>> collection_trust_anchor();
     Result<std::optional<std::int64_t>> collection_last_updated();
+    /// Writes the snapshot to staging keys, then swaps them all to live in
+    /// one transaction. Errors: kInvalidRequest for an unsafe type name,
+    /// kTemporarilyUnavailable while another walk is being published or the
+    /// store is unreachable.
     Result<void> replace_collection(const CollectionSnapshot& snapshot);
 
     // Caches shared by server replicas.
@@ -127,6 +134,10 @@ public:
     Result<void> cache_jwks(std::string_view uri, std::string_view body);
 
 private:
+    static std::string collection_lock_token();
+    Result<void> stage_and_swap(const CollectionSnapshot& snapshot);
+    void release_collection_lock(const std::string& token);
+
     KeyValueStore& store_;
 };
 

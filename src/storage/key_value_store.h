@@ -85,10 +85,13 @@ public:
     /// one round trip on Redis (HMGET).
     virtual Result<std::vector<std::optional<std::string>>> hash_get_many(
         std::string_view key, const std::vector<std::string>& fields) = 0;
+    /// All fields and values, sorted by field in byte order.
     virtual Result<FieldValues> hash_get_all(std::string_view key) = 0;
+    /// All fields, in byte order.
     virtual Result<std::vector<std::string>> hash_fields(std::string_view key) = 0;
     virtual Result<std::size_t> hash_length(std::string_view key) = 0;
 
+    /// All members, in byte order.
     virtual Result<std::vector<std::string>> set_members(std::string_view key) = 0;
     virtual Result<bool> set_contains(std::string_view key, std::string_view member) = 0;
     virtual Result<std::size_t> set_size(std::string_view key) = 0;
@@ -109,8 +112,12 @@ public:
     /// Round trip to the store, for health checks.
     virtual Result<void> ping() = 0;
 
-    /// Starts listening for keys announced by writers (Redis: channel
-    /// `inmor:changes`; embedded: a change log the listener polls).
+    /// Starts listening for keys announced by writers. Redis delivers the
+    /// channel `inmor:changes`, plus keyspace notifications of `inmor:` keys
+    /// when the server has them enabled. The embedded engine polls a change log.
+    /// Changes committed after this call returns are delivered, or covered
+    /// by an empty key when the connection was lost meanwhile. The callback
+    /// runs on the subscription's own thread, so it must be thread safe.
     virtual std::unique_ptr<ChangeSubscription> subscribe_changes(ChangeCallback callback) = 0;
 
     /// Human-readable engine name for logs and /status ("redis", "sqlite").

@@ -401,15 +401,23 @@ private:
         }
     }
 
+    // Subscribes to our announcements and, for writers that do not announce
+    // (the original admin, redis-cli), to keyspace notifications of `inmor:`
+    // keys in our database. Redis only sends those when the operator enabled
+    // them (notify-keyspace-events), so without that the pattern stays silent.
     Result<Context> subscribe() {
         auto context = connect(endpoint_, options_);
         if (!context) return context.error();
 
-        const Command command{"SUBSCRIBE", std::string(keys::kChangesChannel)};
-        const char* values[] = {command[0].c_str(), command[1].c_str()};
-        const std::size_t lengths[] = {command[0].size(), command[1].size()};
-        if (redisAppendCommandArgv(context->get(), 2, values, lengths) != REDIS_OK) {
-            return connection_error(context->get());
+        const std::vector<Command> commands = {
+            {"SUBSCRIBE", std::string(keys::kChangesChannel)},
+            {"PSUBSCRIBE", keyspace_prefix() + "inmor:*"}};
+        for (const auto& command : commands) {
+            const char* values[] = {command[0].c_str(), command[1].c_str()};
+            const std::size_t lengths[] = {command[0].size(), command[1].size()};
+            if (redisAppendCommandArgv(context->get(), 2, values, lengths) != REDIS_OK) {
+                return connection_error(context->get());
+            }
         }
         for (int done = 0; done == 0;) {
             if (redisBufferWrite(context->get(), &done) != REDIS_OK) {
@@ -417,27 +425,46 @@ private:
             }
         }
 
-        auto confirmation = next_reply(context->get());
-        if (!confirmation) return confirmation.error();
-        if (!*confirmation || (*confirmation)->type != REDIS_REPLY_ARRAY) {
-            return unavailable("SUBSCRIBE was not confirmed");
+        const auto deadline = std::chrono::steady_clock::now() + options_.command_timeout;
+        for (std::size_t confirmed = 0; confirmed < commands.size();) {
+            if (stopping() || std::chrono::steady_clock::now() > deadline) {
+                return unavailable("SUBSCRIBE was not confirmed in time");
+            }
+            auto confirmation = next_reply(context->get());
+            if (!confirmation) return confirmation.error();
+            if (!*confirmation) continue;
+            if ((*confirmation)->type != REDIS_REPLY_ARRAY) {
+                return unavailable("SUBSCRIBE was not confirmed");
+            }
+            ++confirmed;
         }
         return context;
+    }
+
+    std::string keyspace_prefix() const {
+        return "__keyspace@" + std::to_string(endpoint_.database) + "__:";
     }
 
     // Delivers messages until the connection fails (an error) or the
     // subscription stops (success).
     Result<void> listen(redisContext* context) {
+        const std::string prefix = keyspace_prefix();
         while (!stopping()) {
             auto reply = next_reply(context);
             if (!reply) return reply.error();
             if (!*reply) continue;
 
             const redisReply& message = **reply;
-            if (message.type == REDIS_REPLY_ARRAY && message.elements == 3 &&
-                message.element[2]->type == REDIS_REPLY_STRING &&
-                reply_text(*message.element[0]) == "message") {
+            if (message.type != REDIS_REPLY_ARRAY || message.elements < 3) continue;
+            const std::string kind = reply_text(*message.element[0]);
+            if (kind == "message" && message.elements == 3) {
                 notify(reply_text(*message.element[2]));
+            } else if (kind == "pmessage" && message.elements == 4) {
+                // The channel is the prefix followed by the key that changed.
+                const std::string channel = reply_text(*message.element[2]);
+                if (channel.compare(0, prefix.size(), prefix) == 0) {
+                    notify(channel.substr(prefix.size()));
+                }
             }
         }
         return {};
@@ -579,7 +606,9 @@ public:
     Result<std::vector<std::string>> sorted_range_after(std::string_view key,
                                                         std::string_view after,
                                                         std::size_t limit) override {
-        const std::string from = after.empty() ? "-" : "(" + std::string(after);
+        // "(" makes the lower bound exclusive; "-" is the start of the set.
+        std::string from = after.empty() ? "-" : "(";
+        from.append(after);
         const auto bounded =
             std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max());
         return single({"ZRANGEBYLEX", std::string(key), from, "+", "LIMIT", "0",

@@ -16,7 +16,7 @@ struct RedisStoreOptions {
     std::size_t max_connections = 16;
     /// Kept short so an unreachable Redis is reported quickly.
     std::chrono::milliseconds connect_timeout{500};
-    /// Time allowed for one command (or pipeline) to be answered.
+    /// Time allowed for the reply to one command or pipeline.
     std::chrono::milliseconds command_timeout{5000};
     /// How long a caller waits for a free connection when all are in use.
     std::chrono::milliseconds pool_wait{2000};

@@ -8,7 +8,7 @@
 
 namespace inmor::storage {
 
-/// Where a Redis server is and how to log in to it.
+/// Address and credentials of a Redis server.
 struct RedisEndpoint {
     std::string host;
     int port = 6379;

@@ -253,7 +253,9 @@ constexpr const char* kRenameSet = "UPDATE sets SET key = ?2 WHERE key = ?1";
 constexpr const char* kRenameSorted = "UPDATE sorted_sets SET key = ?2 WHERE key = ?1";
 constexpr const char* kLogChange = "INSERT INTO changes (key, at) VALUES (?1, ?2)";
 constexpr const char* kPruneChanges = "DELETE FROM changes WHERE at < ?1";
-constexpr const char* kLastChange = "SELECT coalesce(max(seq), 0) FROM changes";
+// The last number handed out, which stays after its entry was pruned.
+constexpr const char* kLastChange =
+    "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)";
 constexpr const char* kChangesAfter =
     "SELECT seq, key FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 
@@ -271,7 +273,10 @@ Result<void> delete_key(Connection& connection, std::string_view key) {
     return {};
 }
 
-// A key has one type, as in Redis: writing a string replaces any other type.
+// Writing a string replaces any other type under the key, as in Redis.
+// NOTE: hash, set and sorted set writes do not check the key's type, so where
+// Redis would return WRONGTYPE this engine keeps both. The federation
+// layout never writes two types under one key.
 Result<void> apply_operation(Connection& connection, const WriteBatch::Set& set,
                              std::int64_t now) {
     for (const char* sql : {kDeleteHash, kDeleteSet, kDeleteSorted}) {
@@ -377,18 +382,31 @@ private:
     }
 
     Result<void> poll() {
+        auto changes = read_changes();
+        if (!changes) return changes.error();
+        deliver(*changes);
+        return {};
+    }
+
+    // Reads and resets before any callback runs, so no read transaction stays
+    // open while listeners work.
+    Result<std::vector<std::pair<std::int64_t, std::string>>> read_changes() {
         INMOR_PREPARE(statement, *connection_, kChangesAfter);
         statement.bind_int(1, last_seq_).bind_int(2, kChangesPerPoll);
         std::vector<std::pair<std::int64_t, std::string>> changes;
         for (;;) {
             auto row = statement.step();
             if (!row) return row.error();
-            if (!*row) break;
+            if (!*row) return changes;
             changes.emplace_back(statement.column_int(0), statement.column_text(1));
         }
+    }
 
-        // Entries are numbered without gaps; a gap means entries were pruned
-        // before this listener saw them, so everything may be stale.
+    void deliver(const std::vector<std::pair<std::int64_t, std::string>>& changes) {
+
+        // Entries are numbered without gaps (AUTOINCREMENT, and a rolled back
+        // batch rolls back its numbers too). A gap means entries were pruned
+        // before this listener read them, so everything may be stale.
         if (!changes.empty() && changes.front().first != last_seq_ + 1) {
             log()->warn("change log entries missed last_seq={} next_seq={}", last_seq_,
                         changes.front().first);
@@ -398,7 +416,6 @@ private:
             last_seq_ = seq;
             notify(key);
         }
-        return {};
     }
 
     void notify(const std::string& key) {

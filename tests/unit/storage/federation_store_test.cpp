@@ -297,6 +297,28 @@ TEST_P(FederationStoreTest, ReplaceCollectionRejectsUnsafeType) {
     EXPECT_EQ(*federation_->collection_entity_count(), 0u);
 }
 
+TEST_P(FederationStoreTest, ReplaceCollectionWaitsForOtherWalk) {
+    ASSERT_TRUE(*store_->set_if_absent(keys::kCollectionLock, "other walk", 60s));
+
+    auto blocked = federation_->replace_collection(make_snapshot(1, 1, {}, {}));
+
+    ASSERT_FALSE(blocked.has_value());
+    EXPECT_EQ(blocked.error().code(), ErrorCode::kTemporarilyUnavailable);
+    EXPECT_EQ(*federation_->collection_entity_count(), 0u);
+    EXPECT_EQ(store_->get(keys::kCollectionLock)->value_or(""), "other walk");
+}
+
+TEST_P(FederationStoreTest, ReplaceCollectionReleasesItsLock) {
+    ASSERT_TRUE(federation_->replace_collection(make_snapshot(1, 1, {}, {})));
+
+    auto replaced = federation_->replace_collection(make_snapshot(2, 1, {}, {}));
+
+    ASSERT_TRUE(replaced.has_value()) << replaced.error().detail();
+    EXPECT_FALSE(store_->get(keys::kCollectionLock)->has_value());
+    EXPECT_THAT(*federation_->collection_entity_ids_after("", 10),
+                ElementsAre("https://g2-e0.test"));
+}
+
 TEST_P(FederationStoreTest, ReplaceCollectionAnnouncesLiveKeys) {
     ChangeRecorder recorder;
     auto subscription = store_->subscribe_changes(recorder.callback());

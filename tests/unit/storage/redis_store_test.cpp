@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <thread>
@@ -428,6 +429,24 @@ TEST_F(RedisOutageTest, UserAndPasswordLogIn) {
     auto pinged = (*opened)->ping();
 
     EXPECT_TRUE(pinged.has_value()) << pinged.error().detail();
+}
+
+TEST_F(RedisOutageTest, KeyspaceNotificationsReportUnannouncedWrites) {
+    RawRedis raw("127.0.0.1", server_->port(), 0);
+    ASSERT_EQ(raw.command({"AUTH", "secret"}), "OK");
+    ASSERT_EQ(raw.command({"SELECT", "3"}), "OK");
+    ASSERT_EQ(raw.command({"CONFIG", "SET", "notify-keyspace-events", "KA"}), "OK");
+    auto store = open();
+    ChangeRecorder recorder;
+    auto subscription = store->subscribe_changes(recorder.callback());
+
+    // Written the way the original admin writes: no announcement.
+    ASSERT_EQ(raw.command({"SET", "other:key", "v"}), "OK");
+    ASSERT_EQ(raw.command({"HSET", "inmor:subordinates", "https://a.test", "s"}), "1");
+
+    EXPECT_TRUE(recorder.wait_for("inmor:subordinates"));
+    const auto keys = recorder.keys();
+    EXPECT_EQ(std::count(keys.begin(), keys.end(), "other:key"), 0);
 }
 
 TEST_F(RedisOutageTest, PoolStaysWithinMaxConnections) {

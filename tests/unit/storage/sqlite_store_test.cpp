@@ -140,6 +140,26 @@ TEST(SqliteStore, PrunedChangesAreReportedAsEmptyKey) {
     EXPECT_EQ(std::count(keys.begin(), keys.end(), "first"), 0);
 }
 
+TEST(SqliteStore, SubscriberAfterPruningReportsNoGap) {
+    TemporaryDirectory directory;
+    const std::string path = directory.path() + "/federation.sqlite";
+    SqliteStoreOptions forgetful;
+    forgetful.change_log_retention = 0s;
+    auto store = open_sqlite_store(path, forgetful);
+    ASSERT_TRUE(store.has_value());
+    ASSERT_TRUE((*store)->apply(WriteBatch().set("old-1", "1")));
+    std::this_thread::sleep_for(5ms);
+    ASSERT_TRUE((*store)->apply(WriteBatch().set("old-2", "2")));
+    ChangeRecorder recorder;
+    auto subscription = (*store)->subscribe_changes(recorder.callback());
+
+    std::this_thread::sleep_for(5ms);
+    ASSERT_TRUE((*store)->apply(WriteBatch().set("new", "3")));
+
+    ASSERT_TRUE(recorder.wait_for("new"));
+    EXPECT_EQ(recorder.keys(), std::vector<std::string>{"new"});
+}
+
 TEST(SqliteStore, ExpiredLockCanBeTakenByAnotherInstance) {
     TemporaryDirectory directory;
     const std::string path = directory.path() + "/federation.sqlite";
