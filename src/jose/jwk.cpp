@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <vector>
 
 namespace inmor::jose {
 namespace {
@@ -116,7 +117,7 @@ Result<Jwk> Jwk::from_json(const json::object& members, KeyPart expected) {
     key.key_type_ = material->key_type;
     key.curve_ = material->curve;
     key.is_private_ = material->is_private;
-    key.material_ = std::make_shared<const Material>(Material{std::move(material->pkey)});
+    key.material_ = std::make_shared<const Material>(std::move(material->pkey));
     key.members_ = members;
     auto common = key.read_common_members();
     if (!common) {
@@ -190,7 +191,7 @@ Result<Jwk> Jwk::generate(std::string_view type) {
     key.key_type_ = material->key_type;
     key.curve_ = material->curve;
     key.is_private_ = true;
-    key.material_ = std::make_shared<const Material>(Material{std::move(material->pkey)});
+    key.material_ = std::make_shared<const Material>(std::move(material->pkey));
     key.members_ = std::move(*members);
     key.members_["kid"] = key.thumbprint();
     key.members_["use"] = "sig";
@@ -251,23 +252,24 @@ Jwk Jwk::public_key() const {
 std::string Jwk::thumbprint() const {
     // RFC 7638 section 3.2: the required members, sorted, no whitespace. All
     // values are base64url or fixed names, so none needs JSON escaping.
-    auto member = [this](std::string_view name) {
-        return "\"" + std::string(name) + "\":\"" +
-               std::string(members_.at(name).as_string()) + "\"";
-    };
-    std::string input;
+    std::vector<std::string_view> names;
     switch (key_type_) {
-        case KeyType::kRsa:
-            input = "{" + member("e") + "," + member("kty") + "," + member("n") + "}";
-            break;
-        case KeyType::kEc:
-            input = "{" + member("crv") + "," + member("kty") + "," + member("x") + "," +
-                    member("y") + "}";
-            break;
-        case KeyType::kOkp:
-            input = "{" + member("crv") + "," + member("kty") + "," + member("x") + "}";
-            break;
+        case KeyType::kRsa: names = {"e", "kty", "n"}; break;
+        case KeyType::kEc: names = {"crv", "kty", "x", "y"}; break;
+        case KeyType::kOkp: names = {"crv", "kty", "x"}; break;
     }
+    std::string input = "{";
+    for (std::string_view name : names) {
+        if (input.size() > 1) {
+            input += ',';
+        }
+        input += '"';
+        input += name;
+        input += "\":\"";
+        input += std::string_view(members_.at(name).as_string());
+        input += '"';
+    }
+    input += '}';
 
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int digest_size = 0;

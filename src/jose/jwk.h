@@ -26,14 +26,22 @@ enum class KeyType { kRsa, kEc, kOkp };
 /// The `crv` of an EC or OKP key; kNone for RSA.
 enum class Curve { kNone, kP256, kP384, kP521, kEd25519, kEd448 };
 
-/// Which half of a key pair the caller expects when parsing. A private JWK
+/// The half of a key pair the caller expects when parsing. A private JWK
 /// where a public one is expected (or the reverse) is an error, so a private
 /// key never lands in a published key set by mistake.
 enum class KeyPart { kPublic, kPrivate };
 
-/// The smallest RSA modulus accepted, in bits (RFC 7518 section 3.3 says
+/// The smallest RSA modulus accepted, in bits (RFC 7518 section 3.3 requires
 /// 2048 or larger).
 inline constexpr int kMinRsaModulusBits = 2048;
+
+/// The largest RSA modulus accepted, in bits, so that a hostile key cannot
+/// make each check or verification arbitrarily slow.
+inline constexpr int kMaxRsaModulusBits = 16384;
+
+/// The largest RSA public exponent accepted, in bits (OpenSSL applies the
+/// same limit to moduli above 3072 bits); real keys use 65537.
+inline constexpr int kMaxRsaExponentBits = 64;
 
 /// One signing key. The key material is checked when the JWK is parsed: the
 /// members each key type requires, coordinate sizes, the point on the curve,
@@ -53,6 +61,8 @@ public:
     /// PS512 give RSA 2048, ES256/ES384/ES512 give P-256/P-384/P-521) or an
     /// EdDSA curve name (Ed25519, Ed448). The key carries `kty`, its key
     /// members, `kid` (the RFC 7638 thumbprint), `use: "sig"` and `alg: type`.
+    /// OKP keys thus carry the RFC 9864 names "Ed25519"/"Ed448" as `alg`;
+    /// jwcrypto 1.5.6 and npm jose 6.2 load such keys (tests/interop checks).
     static Result<Jwk> generate(std::string_view type);
 
     KeyType key_type() const { return key_type_; }

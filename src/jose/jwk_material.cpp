@@ -63,7 +63,7 @@ Result<std::string> read_string(const json::object& members, std::string_view na
 }
 
 // RFC 7518 section 6.3.1: RSA integers use the minimum number of octets.
-Result<BignumHandle> read_unsigned(const json::object& members, std::string_view name) {
+Result<SecureBignumHandle> read_unsigned(const json::object& members, std::string_view name) {
     auto bytes = read_bytes(members, name);
     if (!bytes) {
         return bytes.error();
@@ -73,7 +73,8 @@ Result<BignumHandle> read_unsigned(const json::object& members, std::string_view
     }
 
     const auto* data = reinterpret_cast<const unsigned char*>(bytes->data());
-    BignumHandle number(BN_bin2bn(data, static_cast<int>(bytes->size()), nullptr));
+    SecureBignumHandle number(BN_bin2bn(data, static_cast<int>(bytes->size()), nullptr));
+    OPENSSL_cleanse(bytes->data(), bytes->size());
     if (!number) {
         return openssl_failure("jwk: cannot allocate a big number");
     }
@@ -131,7 +132,9 @@ bool has_any_member(const json::object& members, std::string_view first_skipped,
     return false;
 }
 
-Result<KeyMaterial> import_rsa(const json::object& members) {
+// Reads `n` and `e` into `builder`; the numbers must outlive the builder.
+Result<std::vector<SecureBignumHandle>> push_rsa_public(const json::object& members,
+                                                        OSSL_PARAM_BLD* builder) {
     auto modulus = read_unsigned(members, "n");
     if (!modulus) {
         return modulus.error();
@@ -140,13 +143,61 @@ Result<KeyMaterial> import_rsa(const json::object& members) {
     if (!exponent) {
         return exponent.error();
     }
+
     const int modulus_bits = BN_num_bits(modulus->get());
     if (modulus_bits < kMinRsaModulusBits) {
         return invalid_member("n", "RSA modulus has " + std::to_string(modulus_bits) +
                                        " bits, at least " + std::to_string(kMinRsaModulusBits) +
                                        " are required");
     }
+    if (modulus_bits > kMaxRsaModulusBits) {
+        return invalid_member("n", "RSA modulus has " + std::to_string(modulus_bits) +
+                                       " bits, at most " + std::to_string(kMaxRsaModulusBits) +
+                                       " are supported");
+    }
+    if (BN_num_bits(exponent->get()) > kMaxRsaExponentBits) {
+        return invalid_member("e", "RSA public exponent longer than " +
+                                       std::to_string(kMaxRsaExponentBits) +
+                                       " bits is not supported");
+    }
 
+    if (OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_RSA_N, modulus->get()) != 1 ||
+        OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_RSA_E, exponent->get()) != 1) {
+        return openssl_failure("jwk: cannot prepare RSA key import");
+    }
+    std::vector<SecureBignumHandle> numbers;
+    numbers.push_back(std::move(*modulus));
+    numbers.push_back(std::move(*exponent));
+    return numbers;
+}
+
+// Reads the private members into `builder`, appending them to `numbers`.
+// NOTE: a private RSA JWK must carry the CRT members (p, q, dp, dq, qi).
+// RFC 7518 only recommends them, so a key with `d` alone is rejected here.
+Result<void> push_rsa_private(const json::object& members, OSSL_PARAM_BLD* builder,
+                              std::vector<SecureBignumHandle>& numbers) {
+    constexpr std::array<std::pair<std::string_view, const char*>, 6> kPrivateParams{{
+        {"d", OSSL_PKEY_PARAM_RSA_D},
+        {"p", OSSL_PKEY_PARAM_RSA_FACTOR1},
+        {"q", OSSL_PKEY_PARAM_RSA_FACTOR2},
+        {"dp", OSSL_PKEY_PARAM_RSA_EXPONENT1},
+        {"dq", OSSL_PKEY_PARAM_RSA_EXPONENT2},
+        {"qi", OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
+    }};
+    for (const auto& [name, param] : kPrivateParams) {
+        auto number = read_unsigned(members, name);
+        if (!number) {
+            return number.error();
+        }
+        if (OSSL_PARAM_BLD_push_BN(builder, param, number->get()) != 1) {
+            return openssl_failure("jwk: cannot prepare RSA key import");
+        }
+        numbers.push_back(std::move(*number));
+    }
+    return {};
+}
+
+Result<KeyMaterial> import_rsa(const json::object& members) {
     // Multi-prime keys are rare and OpenSSL's JWK-style import has no slot for them.
     if (members.contains("oth")) {
         return invalid_member("oth", "multi-prime RSA keys are not supported");
@@ -157,33 +208,17 @@ Result<KeyMaterial> import_rsa(const json::object& members) {
     }
 
     ParamBuilderHandle builder(OSSL_PARAM_BLD_new());
-    if (!builder || OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N,
-                                           modulus->get()) != 1 ||
-        OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, exponent->get()) != 1) {
+    if (!builder) {
         return openssl_failure("jwk: cannot prepare RSA key import");
     }
-
-    // NOTE: a private RSA JWK must carry the CRT members (p, q, dp, dq, qi).
-    // RFC 7518 only recommends them, so a key with `d` alone is rejected here.
-    std::vector<BignumHandle> private_numbers;
+    auto numbers = push_rsa_public(members, builder.get());
+    if (!numbers) {
+        return numbers.error();
+    }
     if (is_private) {
-        constexpr std::array<std::pair<std::string_view, const char*>, 6> kPrivateParams{{
-            {"d", OSSL_PKEY_PARAM_RSA_D},
-            {"p", OSSL_PKEY_PARAM_RSA_FACTOR1},
-            {"q", OSSL_PKEY_PARAM_RSA_FACTOR2},
-            {"dp", OSSL_PKEY_PARAM_RSA_EXPONENT1},
-            {"dq", OSSL_PKEY_PARAM_RSA_EXPONENT2},
-            {"qi", OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
-        }};
-        for (const auto& [name, param] : kPrivateParams) {
-            auto number = read_unsigned(members, name);
-            if (!number) {
-                return number.error();
-            }
-            if (OSSL_PARAM_BLD_push_BN(builder.get(), param, number->get()) != 1) {
-                return openssl_failure("jwk: cannot prepare RSA key import");
-            }
-            private_numbers.push_back(std::move(*number));
+        auto pushed = push_rsa_private(members, builder.get(), *numbers);
+        if (!pushed) {
+            return pushed.error();
         }
     }
 
@@ -196,9 +231,6 @@ Result<KeyMaterial> import_rsa(const json::object& members) {
         return invalid_key(is_private ? "d" : "n",
                            is_private ? "private RSA members do not match the public key"
                                       : "not a valid RSA public key");
-    }
-    for (auto& number : private_numbers) {
-        BN_clear(number.get());
     }
     return KeyMaterial{std::move(*key), KeyType::kRsa, Curve::kNone, is_private};
 }
@@ -320,8 +352,8 @@ Result<KeyMaterial> import_okp(const json::object& members) {
     const auto* public_bytes = reinterpret_cast<const unsigned char*>(x->data());
 
     // NOTE: OpenSSL 3.0 does not check that an Ed25519/Ed448 public key
-    // decodes to a curve point when importing it; a bad point fails every
-    // signature check instead.
+    // decodes to a curve point when importing it. Such a key is accepted here
+    // and then fails every signature check.
     if (!members.contains("d")) {
         PkeyHandle key(EVP_PKEY_new_raw_public_key_ex(nullptr, info.openssl_name, nullptr,
                                                       public_bytes, x->size()));

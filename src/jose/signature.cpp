@@ -7,6 +7,7 @@
 #include <openssl/ecdsa.h>
 #include <openssl/rsa.h>
 
+#include <mutex>
 #include <vector>
 
 namespace inmor::jose {
@@ -53,7 +54,7 @@ Error key_does_not_fit(const Jwk& key, JwsAlgorithm algorithm) {
 }
 
 // Sets up a digest context for signing or verifying, RSA padding included.
-Result<DigestContextHandle> start_context(const Jwk& key, JwsAlgorithm algorithm,
+Result<DigestContextHandle> new_context(const Jwk& key, JwsAlgorithm algorithm,
                                           bool signing) {
     DigestContextHandle context(EVP_MD_CTX_new());
     if (!context) {
@@ -85,6 +86,35 @@ Result<DigestContextHandle> start_context(const Jwk& key, JwsAlgorithm algorithm
         EVP_PKEY_CTX_set_rsa_pss_saltlen(key_context, RSA_PSS_SALTLEN_DIGEST) != 1) {
         return detail::openssl_failure("jws: cannot set the PSS salt length");
     }
+    return context;
+}
+
+// A context ready for one operation, copied from the key's template for this
+// algorithm and direction (made on first use).
+Result<DigestContextHandle> start_context(const Jwk& key, JwsAlgorithm algorithm,
+                                          bool signing) {
+    const auto& material = JwkAccess::material(key);
+    const EVP_MD_CTX* prepared = nullptr;
+    {
+        std::lock_guard lock(material.templates_mutex);
+        DigestContextHandle& slot = material.templates[{algorithm, signing}];
+        if (!slot) {
+            auto fresh = new_context(key, algorithm, signing);
+            if (!fresh) {
+                return fresh.error();
+            }
+            slot = std::move(*fresh);
+        }
+        prepared = slot.get();
+    }
+
+    DigestContextHandle context(EVP_MD_CTX_new());
+    if (!context || EVP_MD_CTX_copy_ex(context.get(), prepared) != 1) {
+        return detail::openssl_failure("jws: cannot copy the signature context");
+    }
+    // Each context serves one operation, so the final step may consume it
+    // instead of working on yet another copy.
+    EVP_MD_CTX_set_flags(context.get(), EVP_MD_CTX_FLAG_FINALISE);
     return context;
 }
 
@@ -156,11 +186,9 @@ Result<std::string> sign_signature(const Jwk& key, JwsAlgorithm algorithm,
         return context.error();
     }
 
+    // EVP_PKEY_get_size() is the largest signature (DER-encoded for ECDSA).
     const auto* input = reinterpret_cast<const unsigned char*>(signing_input.data());
-    std::size_t size = 0;
-    if (EVP_DigestSign(context->get(), nullptr, &size, input, signing_input.size()) != 1) {
-        return detail::openssl_failure("jws: cannot size the signature");
-    }
+    std::size_t size = static_cast<std::size_t>(EVP_PKEY_get_size(JwkAccess::pkey(key)));
     std::string signature(size, '\0');
     auto* out = reinterpret_cast<unsigned char*>(signature.data());
     if (EVP_DigestSign(context->get(), out, &size, input, signing_input.size()) != 1) {

@@ -193,6 +193,23 @@ TEST(Jwk, RejectsSmallRsaModulus) {
               "jwk.n: RSA modulus has 1024 bits, at least 2048 are required");
 }
 
+TEST(Jwk, RejectsHugeRsaModulus) {
+    const json::object members{{"kty", "RSA"},
+                               {"n", base64url_encode("\xc1" + std::string(2048 + 1, '\x01'))},
+                               {"e", "AQAB"}};
+
+    EXPECT_EQ(message_of(Jwk::from_json(members, KeyPart::kPublic)),
+              "jwk.n: RSA modulus has 16400 bits, at most 16384 are supported");
+}
+
+TEST(Jwk, RejectsHugeRsaExponent) {
+    json::object members = private_key("RS256").public_json();
+    members["e"] = base64url_encode("\x01" + std::string(8, '\x01'));
+
+    EXPECT_EQ(message_of(Jwk::from_json(members, KeyPart::kPublic)),
+              "jwk.e: RSA public exponent longer than 64 bits is not supported");
+}
+
 TEST(Jwk, RejectsRsaModulusWithLeadingZero) {
     json::object members = private_key("RS256").public_json();
     members["n"] = base64url_encode('\0' + *base64url_decode(members["n"].as_string()));

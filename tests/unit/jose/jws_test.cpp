@@ -14,7 +14,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace inmor::jose {
 namespace {
@@ -560,6 +563,32 @@ TEST(VerifyJws, RejectsNonObjectPayload) {
     auto verified = verify_jws(token, public_set(key), kTyp, clock);
 
     EXPECT_FALSE(verified.has_value());
+}
+
+// Each key caches prepared OpenSSL contexts, so threads sharing one key must
+// still each get a working context.
+TEST(VerifyJws, OneKeyServesManyThreads) {
+    const Jwk& key = private_key("ES256");
+    const JwkSet keys = public_set(key);
+    const FixedClock clock(kTestNow);
+    std::atomic<int> verified_count{0};
+
+    std::vector<std::thread> threads;
+    for (int thread = 0; thread < 4; ++thread) {
+        threads.emplace_back([&] {
+            for (int round = 0; round < 25; ++round) {
+                auto token = sign_jws(key, valid_payload(), typ_header());
+                if (token && verify_jws(*token, keys, kTyp, clock)) {
+                    ++verified_count;
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+
+    EXPECT_EQ(verified_count.load(), 100);
 }
 
 TEST(SignJws, RejectsAlgInHeaderExtras) {
