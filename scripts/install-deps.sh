@@ -16,7 +16,7 @@ build_packages=(
 test_packages=(
     libgtest-dev libgmock-dev libbenchmark-dev
     clang-14 libclang-rt-14-dev
-    redis-server postgresql
+    redis-server postgresql sqlite3
     python3 python3-pip python3-venv
     iproute2 openssl
 )

@@ -35,6 +35,17 @@ inline constexpr std::string_view kRevokedMark = "revoked";
 std::string trust_marks_of(std::string_view entity_id);       // inmor:tm:{entity_id}
 std::string holders_of_type(std::string_view trust_mark_type);  // inmor:tmtype:{type}
 std::string jwks_cache(std::string_view uri);                   // inmor:jwks_cache:{sha256hex}
+/// inmor:collection:by_type:{type}
+std::string collection_of_type(std::string_view entity_type);
+/// inmor:collection:by_trustmark:{type}
+std::string collection_with_trust_mark(std::string_view trust_mark_type);
+/// The member of `inmor:tm:alltime` for a trust mark: lowercase hex SHA-256
+/// of the exact JWT string.
+std::string trust_mark_digest(std::string_view trust_mark_jwt);
+/// This product's own index of the entity types that have a
+/// `by_type:{type}` set, so a collection swap can delete the ones that
+/// disappeared without scanning keys.
+inline constexpr std::string_view kCollectionEntityTypes = "inmor:collection:entity_types";
 }  // namespace keys
 
 /// How a subordinate is filed in the legacy kind sets.
@@ -95,6 +106,10 @@ public:
 
     // Collection data, written by the walk, read by /collection and /status.
     Result<std::optional<std::string>> collection_entity(std::string_view entity_id);
+    /// The JSON of each entity in `entity_ids`, in the same order (nothing
+    /// for ids not in the collection), read in one round trip.
+    Result<std::vector<std::optional<std::string>>> collection_entities(
+        const std::vector<std::string>& entity_ids);
     Result<std::vector<std::string>> collection_entity_ids_after(std::string_view after,
                                                                  std::size_t limit);
     Result<std::size_t> collection_entity_count();

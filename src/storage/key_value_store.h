@@ -51,6 +51,9 @@ public:
     bool announce = true;
     const std::vector<Operation>& operations() const { return operations_; }
     bool empty() const { return operations_.empty(); }
+    /// Every key the batch writes (both names of a rename), once each, in
+    /// order of first appearance: what is announced after commit.
+    std::vector<std::string> touched_keys() const;
 
 private:
     std::vector<Operation> operations_;
@@ -78,6 +81,10 @@ public:
 
     virtual Result<std::optional<std::string>> hash_get(std::string_view key,
                                                         std::string_view field) = 0;
+    /// The values of `fields`, in the same order, nothing for absent ones:
+    /// one round trip on Redis (HMGET).
+    virtual Result<std::vector<std::optional<std::string>>> hash_get_many(
+        std::string_view key, const std::vector<std::string>& fields) = 0;
     virtual Result<FieldValues> hash_get_all(std::string_view key) = 0;
     virtual Result<std::vector<std::string>> hash_fields(std::string_view key) = 0;
     virtual Result<std::size_t> hash_length(std::string_view key) = 0;

@@ -1,0 +1,79 @@
+// Pieces every repository shares: pagination, duplicate outcomes, field
+// errors, time formatting and the JSON text columns.
+#pragma once
+
+#include "admin/database.h"
+#include "common/clock.h"
+#include "common/error.h"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace inmor::admin {
+
+/// Page size when the request names none, as the original admin API.
+inline constexpr std::int64_t kDefaultPageLimit = 100;
+/// Largest page a request may ask for.
+inline constexpr std::int64_t kMaxPageLimit = 1000;
+
+/// `limit` and `offset` of a list request.
+struct PageRequest {
+    std::int64_t limit = kDefaultPageLimit;
+    std::int64_t offset = 0;
+};
+
+/// One page of a list: the total number of matching rows and this page's rows.
+template <class T>
+struct Page {
+    std::int64_t count = 0;
+    std::vector<T> items;
+};
+
+/// The outcome of a create: the new row, or with `duplicate` set, the row
+/// that already has the unique value (the API returns 403 with it).
+template <class T>
+struct Inserted {
+    T row;
+    bool duplicate = false;
+};
+
+/// Rejects a negative offset or a limit outside 1..kMaxPageLimit.
+Result<void> validate_page(const PageRequest& page);
+
+/// kInvalidRequest with the message "FIELD: PROBLEM".
+Error field_error(std::string_view field, std::string_view problem);
+
+/// kNotFound "RESOURCE not found: ID".
+Error not_found_error(std::string_view resource, std::int64_t id);
+
+/// Unix seconds as an RFC 3339 UTC date-time, "2026-12-04T16:38:03Z".
+std::string format_timestamp(UnixSeconds seconds);
+
+/// A nullable timestamp column as JSON: the date-time text or null.
+boost::json::value timestamp_json(const std::optional<UnixSeconds>& seconds);
+
+/// Serializes a JSON object for a TEXT column.
+std::string json_text(const boost::json::object& object);
+std::optional<std::string> json_text(const std::optional<boost::json::object>& object);
+
+/// Reads back a JSON object stored by json_text; a NULL or damaged column
+/// gives an empty object (and kServerError for a damaged one when `strict`).
+Result<boost::json::object> stored_object(const Row& row, std::size_t column, std::string_view field);
+Result<std::optional<boost::json::object>> stored_optional_object(const Row& row,
+                                                                  std::size_t column,
+                                                                  std::string_view field);
+
+/// Runs `SELECT COUNT(*) ...` and returns the count.
+Result<std::int64_t> count_rows(SqlExecutor& executor, std::string_view sql,
+                                const SqlParams& params = {});
+
+/// Appends the LIMIT/OFFSET placeholders' values of `page` to `params`.
+SqlParams with_page(SqlParams params, const PageRequest& page);
+
+}  // namespace inmor::admin

@@ -1,0 +1,450 @@
+// Wiring of the federation server: one ServingState (configuration, store,
+// caches, keys) replaced whole on SIGHUP, behind routes built once.
+#include "app/server_app.h"
+
+#include "app/signing_keys.h"
+#include "common/config.h"
+#include "common/logging.h"
+#include "endpoints/endpoints.h"
+#include "http/error_response.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "storage/key_value_store.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <sched.h>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#ifndef INMOR_VERSION
+#define INMOR_VERSION "0.0.0"
+#endif
+
+namespace inmor::app {
+namespace {
+
+namespace net = boost::asio;
+namespace fs = std::filesystem;
+using endpoints::EndpointContext;
+
+/// Everything a request reads, built from one configuration.
+struct ServingState {
+    Config config;
+    std::unique_ptr<storage::KeyValueStore> store;
+    std::unique_ptr<endpoints::StoreCache> cache;
+    std::unique_ptr<endpoints::PublishedData> data;
+    std::unique_ptr<JoseTrustMarkSigner> signer;
+    std::unique_ptr<endpoints::StoreCache> status_responses;
+    EndpointContext context;
+    // Declared last so it stops first: its thread calls into `cache`.
+    std::unique_ptr<storage::ChangeSubscription> subscription;
+};
+
+/// redis://user:password@host -> redis://***@host, for logs and summaries.
+std::string redact_uri(const std::string& uri) {
+    const std::size_t scheme_end = uri.find("://");
+    const std::size_t at = uri.rfind('@');
+    if (scheme_end == std::string::npos || at == std::string::npos || at < scheme_end) return uri;
+    return uri.substr(0, scheme_end + 3) + "***" + uri.substr(at);
+}
+
+std::string store_description(const Config& config) {
+    return config.redis_uri.empty()
+               ? "sqlite " + (fs::path(config.data_dir) / "federation.db").string()
+               : "redis " + redact_uri(config.redis_uri);
+}
+
+Result<std::unique_ptr<storage::KeyValueStore>> open_store(const Config& config) {
+    std::string sqlite_path;
+    if (config.redis_uri.empty()) {
+        std::error_code error;
+        fs::create_directories(config.data_dir, error);
+        if (error) {
+            return Error::invalid_request("data_dir: cannot create " + config.data_dir + ": " +
+                                          error.message());
+        }
+        sqlite_path = (fs::path(config.data_dir) / "federation.db").string();
+    }
+    return storage::open_key_value_store(config.redis_uri, sqlite_path);
+}
+
+Result<std::shared_ptr<ServingState>> build_state(Config config, http::Metrics& metrics) {
+    auto state = std::make_shared<ServingState>();
+    state->config = std::move(config);
+    const Config& cfg = state->config;
+
+    auto keys = load_signing_keys(cfg);
+    if (!keys) return keys.error();
+    for (const auto& warning : keys->warnings) logger("app")->warn("{}", warning);
+    const std::size_t public_key_files = keys->public_key_files;
+
+    auto store = open_store(cfg);
+    if (!store) return store.error();
+    state->store = std::move(*store);
+
+    state->cache = std::make_unique<endpoints::StoreCache>(
+        std::chrono::seconds(cfg.cache_ttl), &metrics);
+    state->data = std::make_unique<endpoints::PublishedData>(*state->store, *state->cache,
+                                                             system_clock());
+    state->signer = std::make_unique<JoseTrustMarkSigner>(std::move(*keys), system_clock());
+    if (cfg.trust_mark_status_cache_seconds > 0) {
+        state->status_responses = std::make_unique<endpoints::StoreCache>(
+            std::chrono::seconds(cfg.trust_mark_status_cache_seconds));
+    }
+
+    state->context.config = &state->config;
+    state->context.data = state->data.get();
+    state->context.signer = state->signer.get();
+    state->context.version = std::string(server_version());
+    state->context.public_key_count = public_key_files;
+    state->context.status_responses = state->status_responses.get();
+
+    endpoints::StoreCache* cache = state->cache.get();
+    state->subscription = state->store->subscribe_changes([cache](const std::string& key) {
+        cache->invalidate(key);
+    });
+    return state;
+}
+
+Result<Config> load_for_serving(const std::string& path, std::optional<std::uint16_t> port) {
+    auto config = load_config(path);
+    if (!config) return config.error();
+    if (port) {
+        auto listen = parse_listen_address(config->listen, "listen");
+        if (!listen) return listen.error();
+        const bool v6 = listen->host.find(':') != std::string::npos;
+        config->listen = (v6 ? "[" + listen->host + "]" : listen->host) + ":" +
+                         std::to_string(*port);
+    }
+    return config;
+}
+
+std::size_t worker_threads(const Config& config) {
+    if (config.server_threads > 0) return static_cast<std::size_t>(config.server_threads);
+    // The CPUs this process may run on (taskset), not all of the machine's.
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) {
+        return static_cast<std::size_t>(CPU_COUNT(&set));
+    }
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+class ServerProcess {
+public:
+    explicit ServerProcess(ServerArguments arguments) : arguments_(std::move(arguments)) {}
+
+    int run();
+
+private:
+    std::shared_ptr<ServingState> state() const { return state_.load(); }
+
+    void add_routes(http::Router& router);
+    void add_gauges();
+    Result<void> start_listeners(const Config& config);
+    void wait_for_signals();
+    void reload();
+    void stop();
+    void poll_drain();
+
+    ServerArguments arguments_;
+    http::Metrics metrics_;
+    std::atomic<std::shared_ptr<ServingState>> state_;
+    std::shared_ptr<http::RateLimiter> resolve_limiter_;
+    std::shared_ptr<http::RateLimiter> status_limiter_;
+    std::shared_ptr<http::RateLimiter> collection_limiter_;
+    std::unique_ptr<http::Router> router_;
+    std::unique_ptr<http::Router> metrics_router_;
+    std::unique_ptr<net::io_context> io_;
+    std::unique_ptr<net::signal_set> signals_;
+    std::unique_ptr<http::HttpServer> server_;
+    std::unique_ptr<http::HttpServer> metrics_server_;
+    std::unique_ptr<net::steady_timer> drain_timer_;
+    std::chrono::steady_clock::time_point drain_deadline_;
+};
+
+void ServerProcess::add_routes(http::Router& router) {
+    using Endpoint = http::Response (*)(const EndpointContext&, const http::Request&);
+    auto route = [this](Endpoint endpoint) {
+        return [this, endpoint](const http::Request& request) {
+            const auto current = state();
+            return endpoint(current->context, request);
+        };
+    };
+    router.add("/", {"GET"}, route(&endpoints::handle_index));
+    router.add("/.well-known/openid-federation", {"GET"},
+               route(&endpoints::handle_entity_configuration));
+    router.add("/fetch", {"GET"}, route(&endpoints::handle_fetch));
+    router.add("/list", {"GET"}, route(&endpoints::handle_list));
+    router.add("/trust_mark", {"GET"}, route(&endpoints::handle_trust_mark));
+    router.add("/trust_mark_list", {"GET"}, route(&endpoints::handle_trust_mark_list));
+    router.add("/trust_mark_status", {"POST"}, route(&endpoints::handle_trust_mark_status),
+               status_limiter_);
+    router.add("/historical_keys", {"GET"}, route(&endpoints::handle_historical_keys));
+    router.add("/collection", {"GET"}, route(&endpoints::handle_collection),
+               collection_limiter_);
+    router.add("/health", {"GET"}, route(&endpoints::handle_health));
+    router.add("/status", {"GET"}, route(&endpoints::handle_status));
+    // TODO: /resolve is built by the resolver part; until it is wired in,
+    // the route returns 404 not_found like any unknown path.
+}
+
+void ServerProcess::add_gauges() {
+    metrics_.add_gauge_source([this](std::string& out) {
+        const auto current = state();
+        const UnixSeconds now = system_clock().now();
+        if (auto view = current->data->collection(); view && (**view)->last_updated) {
+            out += "# HELP inmor_collection_age_seconds Seconds since the last collection walk.\n";
+            out += "# TYPE inmor_collection_age_seconds gauge\n";
+            out += "inmor_collection_age_seconds " +
+                   std::to_string(now - *(**view)->last_updated) + "\n";
+        }
+        if (auto stored = current->data->entity_configuration();
+            stored && (*stored)->has_value() && (**stored)->exp) {
+            out += "# HELP inmor_entity_configuration_expires_in_seconds Seconds until the "
+                   "published entity configuration expires.\n";
+            out += "# TYPE inmor_entity_configuration_expires_in_seconds gauge\n";
+            out += "inmor_entity_configuration_expires_in_seconds " +
+                   std::to_string(*(**stored)->exp - now) + "\n";
+        }
+    });
+}
+
+Result<void> ServerProcess::start_listeners(const Config& config) {
+    auto listen = parse_listen_address(config.listen, "listen");
+    if (!listen) return listen.error();
+    auto proxies = http::TrustedProxies::parse(config.limits.trusted_proxies);
+    if (!proxies) return proxies.error();
+
+    http::ServerOptions options;
+    options.host = listen->host;
+    options.port = listen->port;
+    options.max_header_bytes = static_cast<std::size_t>(config.max_header_bytes);
+    options.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
+    options.client_timeout = std::chrono::seconds(config.client_timeout);
+    options.idle_timeout = std::chrono::seconds(config.idle_timeout);
+    options.trusted_proxies = *proxies;
+
+    std::shared_ptr<net::ssl::context> tls;
+    if (!config.tls_cert.empty()) {
+        auto context = http::make_tls_context(config.tls_cert, config.tls_key);
+        if (!context) return context.error();
+        tls = *context;
+    }
+    auto server = http::HttpServer::start(
+        *io_, options, [this](const http::Request& request) { return router_->dispatch(request); },
+        tls);
+    if (!server) return server.error().with_context("listen");
+    server_ = std::move(*server);
+
+    if (!config.metrics_listen.empty()) {
+        auto metrics_listen = parse_listen_address(config.metrics_listen, "metrics_listen");
+        if (!metrics_listen) return metrics_listen.error();
+        http::ServerOptions metrics_options = options;
+        metrics_options.host = metrics_listen->host;
+        metrics_options.port = metrics_listen->port;
+        metrics_options.access_log = false;
+        auto metrics_server = http::HttpServer::start(
+            *io_, metrics_options,
+            [this](const http::Request& request) { return metrics_router_->dispatch(request); },
+            nullptr);
+        if (!metrics_server) return metrics_server.error().with_context("metrics_listen");
+        metrics_server_ = std::move(*metrics_server);
+    }
+
+    logger("app")->info("server listening address={}:{} tls={} metrics={} threads={}",
+                        listen->host, server_->port(), tls ? "on" : "off",
+                        config.metrics_listen.empty() ? "off" : config.metrics_listen,
+                        worker_threads(config));
+    return {};
+}
+
+void ServerProcess::reload() {
+    auto log = logger("app");
+    log->info("configuration reload started path={}", arguments_.config_path);
+    auto config = load_for_serving(arguments_.config_path, arguments_.port);
+    if (!config) {
+        log->error("configuration reload failed, keeping the running one error={}",
+                   config.error().message());
+        return;
+    }
+    const Config& old = state()->config;
+    if (config->listen != old.listen || config->metrics_listen != old.metrics_listen) {
+        log->warn("listen addresses change only on restart listen={} metrics_listen={}",
+                  old.listen, old.metrics_listen);
+    }
+    for (const auto& warning : config->warnings) log->warn("{}", warning);
+    configure_logging(config->log_level,
+                      config->log_format == "json" ? LogFormat::kJson : LogFormat::kText);
+
+    if (!config->tls_cert.empty() && server_) {
+        auto tls = http::make_tls_context(config->tls_cert, config->tls_key);
+        if (!tls) {
+            log->error("configuration reload failed, keeping the running one error={}",
+                       tls.error().message());
+            return;
+        }
+        server_->set_tls_context(*tls);
+    }
+    resolve_limiter_->set_per_minute(config->limits.resolve_per_minute);
+    status_limiter_->set_per_minute(config->limits.trust_mark_status_per_minute);
+    collection_limiter_->set_per_minute(config->limits.collection_per_minute);
+
+    auto next = build_state(std::move(*config), metrics_);
+    if (!next) {
+        log->error("configuration reload failed, keeping the running one error={}",
+                   next.error().message());
+        return;
+    }
+    // Requests in flight keep the old state alive until they finish.
+    state_.store(std::move(*next));
+    log->info("configuration reloaded store={}", store_description(state()->config));
+}
+
+void ServerProcess::stop() {
+    logger("app")->info("server stopping, finishing requests in flight");
+    signals_->cancel();
+    server_->stop_accepting();
+    if (metrics_server_) metrics_server_->stop_accepting();
+
+    drain_deadline_ =
+        std::chrono::steady_clock::now() + std::chrono::seconds(state()->config.shutdown_timeout);
+    drain_timer_ = std::make_unique<net::steady_timer>(*io_);
+    poll_drain();
+}
+
+void ServerProcess::poll_drain() {
+    const std::size_t open =
+        server_->open_connections() + (metrics_server_ ? metrics_server_->open_connections() : 0);
+    if (open == 0 || std::chrono::steady_clock::now() >= drain_deadline_) {
+        if (open > 0) logger("app")->warn("server stopped with connections open count={}", open);
+        io_->stop();
+        return;
+    }
+    drain_timer_->expires_after(std::chrono::milliseconds(50));
+    drain_timer_->async_wait([this](const boost::system::error_code&) { poll_drain(); });
+}
+
+void ServerProcess::wait_for_signals() {
+    signals_->async_wait([this](const boost::system::error_code& error, int signal) {
+        if (error) return;
+        if (signal == SIGHUP) {
+            reload();
+            return wait_for_signals();
+        }
+        stop();
+    });
+}
+
+int ServerProcess::run() {
+    auto config = load_for_serving(arguments_.config_path, arguments_.port);
+    if (!config) {
+        std::cerr << "inmor: " << config.error().message() << "\n";
+        return 1;
+    }
+    configure_logging(config->log_level,
+                      config->log_format == "json" ? LogFormat::kJson : LogFormat::kText);
+    auto log = logger("app");
+    for (const auto& warning : config->warnings) log->warn("{}", warning);
+
+    resolve_limiter_ = std::make_shared<http::RateLimiter>(config->limits.resolve_per_minute);
+    status_limiter_ =
+        std::make_shared<http::RateLimiter>(config->limits.trust_mark_status_per_minute);
+    collection_limiter_ =
+        std::make_shared<http::RateLimiter>(config->limits.collection_per_minute);
+
+    const std::size_t threads = worker_threads(*config);
+    auto state = build_state(*config, metrics_);
+    if (!state) {
+        std::cerr << "inmor: " << state.error().message() << "\n";
+        log->error("server start failed error={} detail={}", state.error().message(),
+                   state.error().detail());
+        return 1;
+    }
+    state_.store(*state);
+
+    router_ = std::make_unique<http::Router>(&metrics_);
+    add_routes(*router_);
+    metrics_router_ = std::make_unique<http::Router>();
+    metrics_router_->add("/metrics", {"GET"}, [this](const http::Request&) {
+        http::Response response;
+        response.content_type = http::content_type::kPrometheus;
+        response.body = metrics_.render();
+        return response;
+    });
+    add_gauges();
+
+    io_ = std::make_unique<net::io_context>(static_cast<int>(threads));
+    if (auto started = start_listeners(*config); !started) {
+        std::cerr << "inmor: " << started.error().message() << "\n";
+        return 1;
+    }
+    log->info("server started version={} entity_id={} store={}", server_version(),
+              config->domain, store_description(*config));
+
+    signals_ = std::make_unique<net::signal_set>(*io_, SIGTERM, SIGINT, SIGHUP);
+    wait_for_signals();
+
+    std::vector<std::thread> workers;
+    for (std::size_t i = 1; i < threads; ++i) workers.emplace_back([this] { io_->run(); });
+    io_->run();
+    for (auto& worker : workers) worker.join();
+
+    server_.reset();
+    metrics_server_.reset();
+    log->info("server stopped");
+    return 0;
+}
+
+}  // namespace
+
+std::string_view server_version() { return INMOR_VERSION; }
+
+int run_server(const ServerArguments& arguments) {
+    // A peer closing mid-write must not kill the process.
+    std::signal(SIGPIPE, SIG_IGN);
+    ServerProcess process(arguments);
+    return process.run();
+}
+
+int check_configuration(const std::string& config_path) {
+    auto config = load_config(config_path);
+    if (!config) {
+        std::cerr << "inmor: " << config.error().message() << "\n";
+        return 1;
+    }
+    auto keys = load_signing_keys(*config);
+    if (!keys) {
+        std::cerr << "inmor: " << keys.error().message() << "\n";
+        return 1;
+    }
+    if (!config->tls_cert.empty()) {
+        if (auto tls = http::make_tls_context(config->tls_cert, config->tls_key); !tls) {
+            std::cerr << "inmor: " << tls.error().message() << "\n";
+            return 1;
+        }
+    }
+
+    std::cout << "configuration " << config->config_path << " is valid\n"
+              << "  entity id:     " << config->domain << "\n"
+              << "  store:         " << store_description(*config) << "\n"
+              << "  listen:        " << config->listen
+              << (config->tls_cert.empty() ? " (http)" : " (https)") << "\n"
+              << "  metrics:       "
+              << (config->metrics_listen.empty() ? "off" : config->metrics_listen) << "\n"
+              << "  signing key:   kid " << keys->private_key.kid() << "\n"
+              << "  public keys:   " << keys->public_key_files << "\n";
+    for (const auto& warning : config->warnings) std::cout << "  warning: " << warning << "\n";
+    for (const auto& warning : keys->warnings) std::cout << "  warning: " << warning << "\n";
+    return 0;
+}
+
+}  // namespace inmor::app

@@ -1,0 +1,157 @@
+// inmor-admin: reads taconfig.toml, opens the admin database, applies
+// pending migrations and runs one management command.
+#include "admin/admin_settings.h"
+#include "admin/database.h"
+#include "admin/management_commands.h"
+#include "admin/migrations.h"
+#include "common/clock.h"
+#include "common/logging.h"
+
+#include <CLI/CLI.hpp>
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+
+namespace admin = inmor::admin;
+
+namespace {
+
+// Reads one line from standard input, without echo when it is a terminal.
+std::optional<std::string> read_secret_line(const std::string& prompt) {
+    bool terminal = isatty(STDIN_FILENO) == 1;
+    termios saved{};
+    if (terminal) {
+        std::cerr << prompt << std::flush;
+        tcgetattr(STDIN_FILENO, &saved);
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    std::string line;
+    bool read = static_cast<bool>(std::getline(std::cin, line));
+    if (terminal) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        std::cerr << "\n";
+    }
+    if (!read) {
+        return std::nullopt;
+    }
+    return line;
+}
+
+// The password for setup_admin: from the environment with --noinput, else
+// typed twice.
+std::optional<std::string> admin_password(bool noinput) {
+    if (noinput) {
+        for (const char* name : {"INMOR_ADMIN_PASSWORD", "DJANGO_SUPERUSER_PASSWORD"}) {
+            const char* value = std::getenv(name);
+            if (value != nullptr && *value != '\0') {
+                return std::string(value);
+            }
+        }
+        std::cerr << "setup_admin: --noinput needs INMOR_ADMIN_PASSWORD (or "
+                     "DJANGO_SUPERUSER_PASSWORD) in the environment\n";
+        return std::nullopt;
+    }
+    std::optional<std::string> first = read_secret_line("Password: ");
+    std::optional<std::string> second = read_secret_line("Password (again): ");
+    if (!first || !second) {
+        std::cerr << "setup_admin: no password given\n";
+        return std::nullopt;
+    }
+    if (*first != *second) {
+        std::cerr << "setup_admin: the passwords do not match\n";
+        return std::nullopt;
+    }
+    return first;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"inmor-admin: the trust anchor's admin service and management commands"};
+    app.require_subcommand(1);
+    std::string config_path = "taconfig.toml";
+    app.add_option("-c,--config", config_path, "Path of taconfig.toml");
+
+    CLI::App* migrate = app.add_subcommand("migrate", "Apply pending database migrations");
+
+    admin::SetupAdminOptions setup;
+    bool noinput = false;
+    CLI::App* setup_admin = app.add_subcommand("setup_admin", "Create the superuser");
+    setup_admin->add_option("--username", setup.username, "Username of the superuser")
+        ->required();
+    setup_admin->add_option("--email", setup.email, "Email address of the superuser");
+    setup_admin->add_flag("--noinput", noinput,
+                          "Take the password from INMOR_ADMIN_PASSWORD or "
+                          "DJANGO_SUPERUSER_PASSWORD instead of prompting");
+
+    CLI::App* apikey = app.add_subcommand("apikey", "Manage API keys");
+    apikey->require_subcommand(1);
+    admin::ApiKeyCreateOptions create;
+    std::int64_t expires_days = 0;
+    CLI::App* apikey_create = apikey->add_subcommand("create", "Create a key; prints it once");
+    apikey_create->add_option("--username", create.username, "Owner of the key")->required();
+    apikey_create->add_option("--key-name", create.key_name, "Name shown in key lists");
+    CLI::Option* expires_option = apikey_create->add_option(
+        "--expires-days", expires_days, "Days until the key expires (default: never)");
+    CLI::App* apikey_list = apikey->add_subcommand("list", "List every API key");
+    std::string revoke_target;
+    CLI::App* apikey_revoke = apikey->add_subcommand("revoke", "Revoke a key by id or prefix");
+    apikey_revoke->add_option("ID_OR_PREFIX", revoke_target, "Key id or prefix")->required();
+
+    CLI11_PARSE(app, argc, argv);
+    inmor::configure_logging("warn", inmor::LogFormat::kText);
+
+    inmor::Result<admin::AdminSettings> settings = admin::load_admin_settings(config_path);
+    if (!settings) {
+        std::cerr << "inmor-admin: " << settings.error().message() << "\n";
+        return 1;
+    }
+    inmor::Result<std::unique_ptr<admin::Database>> database =
+        admin::Database::open(settings->database_url, settings->config_dir);
+    if (!database) {
+        std::cerr << "inmor-admin: " << database.error().message() << " ("
+                  << database.error().detail() << ")\n";
+        return 1;
+    }
+
+    admin::CommandContext context{**database, inmor::system_clock(), std::cout, std::cerr};
+    if (*migrate) {
+        return admin::run_migrate(context);
+    }
+
+    // Every other command runs on the current schema.
+    inmor::Result<admin::MigrationReport> migrated = admin::migrate(**database);
+    if (!migrated) {
+        std::cerr << "inmor-admin: migration failed: " << migrated.error().message() << "\n";
+        return 1;
+    }
+
+    if (*setup_admin) {
+        std::optional<std::string> password = admin_password(noinput);
+        if (!password) {
+            return 1;
+        }
+        setup.password = std::move(*password);
+        return admin::run_setup_admin(context, setup);
+    }
+    if (*apikey_create) {
+        if (expires_option->count() > 0) {
+            create.expires_days = expires_days;
+        }
+        return admin::run_apikey_create(context, create);
+    }
+    if (*apikey_list) {
+        return admin::run_apikey_list(context);
+    }
+    if (*apikey_revoke) {
+        return admin::run_apikey_revoke(context, revoke_target);
+    }
+    return 1;
+}
