@@ -185,7 +185,7 @@ int main(int argc, char** argv) {
         return admin::run_apikey_revoke(context, revoke_target);
     }
     if (*regenerate_entity || *publish_historical_keys) {
-        return run_publish_command(config_path, **database, *regenerate_entity);
+        return run_publish_command(config_path, **database, regenerate_entity->parsed());
     }
     return 1;
 }

@@ -2,6 +2,7 @@
 
 #include "jose/jws.h"
 
+#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
 #include <filesystem>
