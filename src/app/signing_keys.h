@@ -5,6 +5,7 @@
 #include "common/config.h"
 #include "common/error.h"
 #include "endpoints/endpoints.h"
+#include "federation/signing_keys.h"
 #include "jose/jwk.h"
 
 #include <string>
@@ -12,20 +13,8 @@
 
 namespace inmor::app {
 
-struct SigningKeys {
-    jose::Jwk private_key;
-    /// publickeys/*.json plus the public half of the private key.
-    jose::JwkSet verification_keys;
-    /// Number of files in publickeys/ (shown on / and /status).
-    std::size_t public_key_files = 0;
-    /// Problems worth a warning (private.json readable by group or others).
-    std::vector<std::string> warnings;
-};
-
-/// Loads `private_key` and every `public_keys_dir/*.json`. Errors name the
-/// file: a missing or unreadable private.json, a public key directory that
-/// cannot be read, a file that is not a JWK of the expected kind.
-Result<SigningKeys> load_signing_keys(const Config& config);
+using federation::load_signing_keys;
+using federation::SigningKeys;
 
 /// TrustMarkSigner over SigningKeys with the JOSE layer.
 class JoseTrustMarkSigner final : public endpoints::TrustMarkSigner {

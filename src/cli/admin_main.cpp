@@ -4,8 +4,12 @@
 #include "admin/database.h"
 #include "admin/management_commands.h"
 #include "admin/migrations.h"
+#include "admin/publish_commands.h"
+#include "common/config.h"
 #include "common/clock.h"
 #include "common/logging.h"
+#include "storage/configured_store.h"
+#include "storage/federation_store.h"
 
 #include <CLI/CLI.hpp>
 
@@ -71,6 +75,28 @@ std::optional<std::string> admin_password(bool noinput) {
     return first;
 }
 
+// Publishing needs the whole configuration (keys, federation settings) and
+// the federation store, which the other commands do not.
+int run_publish_command(const std::string& config_path, admin::Database& database,
+                        bool entity_configuration) {
+    inmor::Result<inmor::Config> config = inmor::load_config(config_path);
+    if (!config) {
+        std::cerr << "inmor-admin: " << config.error().message() << "\n";
+        return 1;
+    }
+    auto store = inmor::storage::open_configured_store(*config);
+    if (!store) {
+        std::cerr << "inmor-admin: federation store: " << store.error().message() << "\n";
+        return 1;
+    }
+    inmor::storage::FederationStore federation_store(**store);
+
+    admin::PublishContext context{*config,          database,  federation_store,
+                                  inmor::system_clock(), std::cout, std::cerr};
+    return entity_configuration ? admin::run_regenerate_entity(context)
+                                : admin::run_publish_historical_keys(context);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -104,6 +130,11 @@ int main(int argc, char** argv) {
     std::string revoke_target;
     CLI::App* apikey_revoke = apikey->add_subcommand("revoke", "Revoke a key by id or prefix");
     apikey_revoke->add_option("ID_OR_PREFIX", revoke_target, "Key id or prefix")->required();
+
+    CLI::App* regenerate_entity = app.add_subcommand(
+        "regenerate_entity", "Sign and publish the entity configuration");
+    CLI::App* publish_historical_keys = app.add_subcommand(
+        "publish_historical_keys", "Sign and publish the historical keys JWT");
 
     CLI11_PARSE(app, argc, argv);
     inmor::configure_logging("warn", inmor::LogFormat::kText);
@@ -152,6 +183,9 @@ int main(int argc, char** argv) {
     }
     if (*apikey_revoke) {
         return admin::run_apikey_revoke(context, revoke_target);
+    }
+    if (*regenerate_entity || *publish_historical_keys) {
+        return run_publish_command(config_path, **database, regenerate_entity->parsed());
     }
     return 1;
 }
