@@ -9,6 +9,7 @@
 #include "http/error_response.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "storage/configured_store.h"
 #include "storage/key_value_store.h"
 
 #include <boost/asio/io_context.hpp>
@@ -48,34 +49,6 @@ struct ServingState {
     std::unique_ptr<storage::ChangeSubscription> subscription;
 };
 
-/// redis://user:password@host -> redis://***@host, for logs and summaries.
-std::string redact_uri(const std::string& uri) {
-    const std::size_t scheme_end = uri.find("://");
-    const std::size_t at = uri.rfind('@');
-    if (scheme_end == std::string::npos || at == std::string::npos || at < scheme_end) return uri;
-    return uri.substr(0, scheme_end + 3) + "***" + uri.substr(at);
-}
-
-std::string store_description(const Config& config) {
-    return config.redis_uri.empty()
-               ? "sqlite " + (fs::path(config.data_dir) / "federation.db").string()
-               : "redis " + redact_uri(config.redis_uri);
-}
-
-Result<std::unique_ptr<storage::KeyValueStore>> open_store(const Config& config) {
-    std::string sqlite_path;
-    if (config.redis_uri.empty()) {
-        std::error_code error;
-        fs::create_directories(config.data_dir, error);
-        if (error) {
-            return Error::invalid_request("data_dir: cannot create " + config.data_dir + ": " +
-                                          error.message());
-        }
-        sqlite_path = (fs::path(config.data_dir) / "federation.db").string();
-    }
-    return storage::open_key_value_store(config.redis_uri, sqlite_path);
-}
-
 Result<std::shared_ptr<ServingState>> build_state(Config config, http::Metrics& metrics) {
     auto state = std::make_shared<ServingState>();
     state->config = std::move(config);
@@ -86,7 +59,7 @@ Result<std::shared_ptr<ServingState>> build_state(Config config, http::Metrics& 
     for (const auto& warning : keys->warnings) logger("app")->warn("{}", warning);
     const std::size_t public_key_files = keys->public_key_files;
 
-    auto store = open_store(cfg);
+    auto store = storage::open_configured_store(cfg);
     if (!store) return store.error();
     state->store = std::move(*store);
 
@@ -306,7 +279,7 @@ void ServerProcess::reload() {
     }
     // Requests in flight keep the old state alive until they finish.
     state_.store(std::move(*next));
-    log->info("configuration reloaded store={}", store_description(state()->config));
+    log->info("configuration reloaded store={}", storage::describe_configured_store(state()->config));
 }
 
 void ServerProcess::stop() {
@@ -388,7 +361,7 @@ int ServerProcess::run() {
         return 1;
     }
     log->info("server started version={} entity_id={} store={}", server_version(),
-              config->domain, store_description(*config));
+              config->domain, storage::describe_configured_store(*config));
 
     signals_ = std::make_unique<net::signal_set>(*io_, SIGTERM, SIGINT, SIGHUP);
     wait_for_signals();
@@ -435,7 +408,7 @@ int check_configuration(const std::string& config_path) {
 
     std::cout << "configuration " << config->config_path << " is valid\n"
               << "  entity id:     " << config->domain << "\n"
-              << "  store:         " << store_description(*config) << "\n"
+              << "  store:         " << storage::describe_configured_store(*config) << "\n"
               << "  listen:        " << config->listen
               << (config->tls_cert.empty() ? " (http)" : " (https)") << "\n"
               << "  metrics:       "
