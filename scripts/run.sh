@@ -38,9 +38,6 @@ organization_name = "Local Trust Anchor"
 
 [admin]
 database_url = "sqlite:data/admin.db"
-
-[scheduler]
-enabled = true
 TOML
     echo "run: wrote ${home}/taconfig.toml"
 fi
