@@ -1,5 +1,5 @@
 // Published JOSE test vectors run beneath verify_jws(): RFC 7515 appendix A,
-// RFC 7520 section 4, RFC 8037 appendix A and RFC 7638 section 3.1.
+// RFC 7520 sections 4.1 to 4.3, RFC 8037 appendix A and RFC 7638 section 3.1.
 #include "common/base64url.h"
 #include "jose/jwk.h"
 #include "jose/signature.h"
@@ -88,6 +88,16 @@ constexpr std::string_view kRfc7520RsaSignature =
     "8wW1Kt9eRo4QPocSadnHXFxnt8Is9UzpERV0ePPQdLuW3IS_de3xyIrDaLGdjluPxUAhb6L2aXic1U12podGU0KLUQSE"
     "_oI-ZnmKJ3F4uOZDnd6QZWJushZ41Axf_fcIe8u9ipH84ogoree7vjbU5y18kDquDg";
 
+// RFC 7520 section 4.2: PS384 signature (figure 20). PSS signatures are
+// randomized, so this vector can only be verified, not reproduced.
+constexpr std::string_view kRfc7520PssHeader =
+    "eyJhbGciOiJQUzM4NCIsImtpZCI6ImJpbGJvLmJhZ2dpbnNAaG9iYml0b24uZXhhbXBsZSJ9";
+constexpr std::string_view kRfc7520PssSignature =
+    "cu22eBqkYDKgIlTpzDXGvaFfz6WGoz7fUDcfT0kkOy42miAh2qyBzk1xEsnk2IpN6-tPid6VrklHkqsGqDqHCdP6O8"
+    "TTB5dDDItllVo6_1OLPpcbUrhiUSMxbbXUvdvWXzg-UD8biiReQFlfz28zGWVsdiNAUf8ZnyPEgVFn442ZdNqiVJRm"
+    "BqrYRXe8P_ijQ7p8Vdz0TTrxUeT3lm8d9shnr2lfJT8ImUjvAA2Xez2Mlp8cBE5awDzT0qI0n6uiP1aCN_2_jLAeQT"
+    "lqRHtfa64QQSUmFAAjVKPbByi7xho0uTOcbH510a6GYmJUAfmWjwZ6oD4ifKo8DYM-X72Eaw";
+
 // RFC 7520 figure 2 and section 4.3: ES512 on P-521 (figure 27).
 constexpr std::string_view kRfc7520EcKey = R"({"kty":"EC",
 "kid":"bilbo.baggins@hobbiton.example","use":"sig","crv":"P-521",
@@ -167,6 +177,27 @@ TEST(Rfc7520Vectors, SignsSection41Rs256ByteForByte) {
 
     ASSERT_TRUE(signature.has_value());
     EXPECT_EQ(base64url_encode(*signature), kRfc7520RsaSignature);
+}
+
+TEST(Rfc7520Vectors, VerifiesSection42Ps384) {
+    const Jwk key = parse_key(kRfc7520RsaKey, KeyPart::kPrivate).public_key();
+    const std::string input = std::string(kRfc7520PssHeader) + "." + std::string(kRfc7520Payload);
+    const std::string signature = *base64url_decode(kRfc7520PssSignature);
+
+    auto verified = verify_signature(key, JwsAlgorithm::kPs384, input, signature);
+
+    EXPECT_TRUE(verified.has_value()) << (verified ? "" : verified.error().message());
+}
+
+TEST(Rfc7520Vectors, RejectsSection42WithAlteredPayload) {
+    const Jwk key = parse_key(kRfc7520RsaKey, KeyPart::kPrivate).public_key();
+    const std::string input = std::string(kRfc7520PssHeader) + "." +
+                              std::string(kRfc7520Payload.substr(1));
+    const std::string signature = *base64url_decode(kRfc7520PssSignature);
+
+    auto verified = verify_signature(key, JwsAlgorithm::kPs384, input, signature);
+
+    EXPECT_FALSE(verified.has_value());
 }
 
 TEST(Rfc7520Vectors, VerifiesSection43Es512) {
