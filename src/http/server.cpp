@@ -131,6 +131,7 @@ public:
     ~Session() override { server_->remove_session(id_); }
 
     void start() {
+        peer_text_ = server_->options_.trusted_proxies.client_address(peer_, "");
         if constexpr (kTls) {
             lowest().expires_after(server_->options_.client_timeout);
             stream_.async_handshake(ssl::stream_base::server,
@@ -256,8 +257,11 @@ private:
         }
         request.content_type = std::string(message[bhttp::field::content_type]);
         request.body = std::move(message.body());
-        request.client_address = server_->options_.trusted_proxies.client_address(
-            peer_, message["X-Forwarded-For"]);
+        // Without trusted proxies the answer is the peer, formatted once per connection.
+        const TrustedProxies& proxies = server_->options_.trusted_proxies;
+        request.client_address = proxies.empty()
+                                     ? peer_text_
+                                     : proxies.client_address(peer_, message["X-Forwarded-For"]);
         request.no_cache = message[bhttp::field::cache_control].find("no-cache") !=
                            std::string_view::npos;
         request.connection_id = id_;
@@ -323,8 +327,7 @@ private:
             server_->log_->info(
                 "request method={} path={} status={} bytes={} duration_ms={:.3f} "
                 "request_id={} connection_id={} client={}",
-                method_, path_, status_, body_bytes_, elapsed_ms, request_id_, id_,
-                peer_.to_string());
+                method_, path_, status_, body_bytes_, elapsed_ms, request_id_, id_, peer_text_);
         }
         if (error || !keep_alive) return close();
         read_request(false);
@@ -360,6 +363,7 @@ private:
     std::uint64_t request_id_ = 0;
     unsigned request_version_ = 11;
     std::string write_buffer_;
+    std::string peer_text_;
 };
 
 }  // namespace
