@@ -146,12 +146,10 @@ public:
 
     void close_if_idle() override {
         net::post(stream_.get_executor(), [self = this->shared_from_this()] {
-            // Bytes already waiting in the socket are a request in flight.
+            // Cancelling aborts a read still waiting for bytes; a read that
+            // already completed is delivered as usual and its request answered.
             beast::error_code ignored;
-            const bool pending = self->lowest().socket().available(ignored) > 0;
-            if (self->idle_ && self->buffer_.size() == 0 && !pending) {
-                self->lowest().socket().close(ignored);
-            }
+            if (self->idle_) self->lowest().socket().cancel(ignored);
         });
     }
 
@@ -177,6 +175,14 @@ private:
     void on_header(const beast::error_code& error) {
         idle_ = false;
         started_ = SteadyClock::now();
+        if (error == net::error::operation_aborted && server_->draining_.load()) {
+            // Stopping: a request that reached the socket meanwhile is still read.
+            beast::error_code ignored;
+            if (buffer_.size() > 0 || lowest().socket().available(ignored) > 0) {
+                return read_request(true);
+            }
+            return close();
+        }
         if (error) return on_read_error(error);
 
         // The body, if any, must arrive within the client timeout.
@@ -330,6 +336,12 @@ private:
                 method_, path_, status_, body_bytes_, elapsed_ms, request_id_, id_, peer_text_);
         }
         if (error || !keep_alive) return close();
+        // A stop that began while this response was written found no idle
+        // connection to cancel: end it here unless a request already waits.
+        if (server_->draining_.load()) {
+            beast::error_code ignored;
+            if (buffer_.size() == 0 && lowest().socket().available(ignored) == 0) return close();
+        }
         read_request(false);
     }
 
