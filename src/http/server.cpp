@@ -131,6 +131,7 @@ public:
     ~Session() override { server_->remove_session(id_); }
 
     void start() {
+        peer_text_ = server_->options_.trusted_proxies.client_address(peer_, "");
         if constexpr (kTls) {
             lowest().expires_after(server_->options_.client_timeout);
             stream_.async_handshake(ssl::stream_base::server,
@@ -145,12 +146,10 @@ public:
 
     void close_if_idle() override {
         net::post(stream_.get_executor(), [self = this->shared_from_this()] {
-            // Bytes already waiting in the socket are a request in flight.
+            // Cancelling aborts a read still waiting for bytes; a read that
+            // already completed is delivered as usual and its request answered.
             beast::error_code ignored;
-            const bool pending = self->lowest().socket().available(ignored) > 0;
-            if (self->idle_ && self->buffer_.size() == 0 && !pending) {
-                self->lowest().socket().close(ignored);
-            }
+            if (self->idle_) self->lowest().socket().cancel(ignored);
         });
     }
 
@@ -176,6 +175,14 @@ private:
     void on_header(const beast::error_code& error) {
         idle_ = false;
         started_ = SteadyClock::now();
+        if (error == net::error::operation_aborted && server_->draining_.load()) {
+            // Stopping: a request that reached the socket meanwhile is still read.
+            beast::error_code ignored;
+            if (buffer_.size() > 0 || lowest().socket().available(ignored) > 0) {
+                return read_request(true);
+            }
+            return close();
+        }
         if (error) return on_read_error(error);
 
         // The body, if any, must arrive within the client timeout.
@@ -256,8 +263,11 @@ private:
         }
         request.content_type = std::string(message[bhttp::field::content_type]);
         request.body = std::move(message.body());
-        request.client_address = server_->options_.trusted_proxies.client_address(
-            peer_, message["X-Forwarded-For"]);
+        // Without trusted proxies the answer is the peer, formatted once per connection.
+        const TrustedProxies& proxies = server_->options_.trusted_proxies;
+        request.client_address = proxies.empty()
+                                     ? peer_text_
+                                     : proxies.client_address(peer_, message["X-Forwarded-For"]);
         request.no_cache = message[bhttp::field::cache_control].find("no-cache") !=
                            std::string_view::npos;
         request.connection_id = id_;
@@ -323,10 +333,15 @@ private:
             server_->log_->info(
                 "request method={} path={} status={} bytes={} duration_ms={:.3f} "
                 "request_id={} connection_id={} client={}",
-                method_, path_, status_, body_bytes_, elapsed_ms, request_id_, id_,
-                peer_.to_string());
+                method_, path_, status_, body_bytes_, elapsed_ms, request_id_, id_, peer_text_);
         }
         if (error || !keep_alive) return close();
+        // A stop that began while this response was written found no idle
+        // connection to cancel: end it here unless a request already waits.
+        if (server_->draining_.load()) {
+            beast::error_code ignored;
+            if (buffer_.size() == 0 && lowest().socket().available(ignored) == 0) return close();
+        }
         read_request(false);
     }
 
@@ -360,6 +375,7 @@ private:
     std::uint64_t request_id_ = 0;
     unsigned request_version_ = 11;
     std::string write_buffer_;
+    std::string peer_text_;
 };
 
 }  // namespace

@@ -494,6 +494,17 @@ class ChangesTest(unittest.TestCase):
         self.assertEqual(self.server.process.wait(timeout=20), 0)
 
 
+    def test_sigterm_closes_idle_connections_promptly(self):
+        connection = http.client.HTTPConnection("127.0.0.1", self.workspace.port, timeout=10)
+        connection.request("GET", "/health")
+        connection.getresponse().read()
+        started = time.monotonic()
+        self.server.signal(signal.SIGTERM)
+        self.assertEqual(self.server.process.wait(timeout=20), 0)
+        self.assertLess(time.monotonic() - started, 5)
+        connection.close()
+
+
 class LimitsTest(unittest.TestCase):
     """Rate limits per client address, X-Forwarded-For from trusted proxies."""
 
