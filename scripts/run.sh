@@ -2,7 +2,7 @@
 # Installs, builds and runs the trust anchor on the embedded store (SQLite
 # files, no Redis or PostgreSQL). The first run creates an instance folder
 # (INMOR_HOME, default ./var) with taconfig.toml, a signing key and the first
-# admin user; later runs reuse all of it. Run as root on Debian 12.
+# admin user. Later runs reuse all of it. Run as root on Debian 12.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 require_root

@@ -181,7 +181,7 @@ Result<bj::object> build_historical_keys(const Config& config, UnixSeconds now) 
         for (const auto& path : files) {
             auto key = read_json_object_file(path, "historical_keys_dir");
             if (!key) return key.error();
-            // Each retired key must say when it stopped being valid.
+            // A retired key without `exp` would not tell verifiers when it stopped being valid.
             if (!key->contains("kid") || !key->contains("exp")) {
                 return Error::invalid_request("historical_keys_dir: " + path +
                                               ": a retired key needs kid and exp");
