@@ -12,10 +12,11 @@ namespace inmor::fetch {
 /// Settings for HttpFetcher. The defaults are the documented configuration
 /// defaults; the configuration loader overwrites what the file sets.
 struct FetchConfig {
-    /// Time allowed to open the TCP connection (and finish the TLS handshake).
+    /// Time allowed to resolve a host name, and to open the TCP connection
+    /// and finish the TLS handshake.
     std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
-    /// Time allowed for one HTTP exchange, from connecting to the last body
-    /// byte. Each redirect hop and each retry gets its own budget.
+    /// Time allowed for a whole fetch call: name lookups, every redirect hop,
+    /// retries and the backoff waits between them share this one budget.
     std::chrono::milliseconds total_timeout{std::chrono::seconds(10)};
     /// Largest response body accepted, in bytes.
     std::size_t max_body_bytes = 2097152;

@@ -12,7 +12,10 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <memory>
+#include <mutex>
 
 namespace inmor::fetch {
 namespace {
@@ -56,44 +59,104 @@ std::optional<IpAddress> address_from_sockaddr(const sockaddr* address) {
     return std::nullopt;
 }
 
-struct AddrinfoDeleter {
-    void operator()(addrinfo* list) const { freeaddrinfo(list); }
+// One getaddrinfo_a request. Its address must stay valid while glibc
+// works on it, so it lives on the heap.
+struct PendingLookup {
+    std::string name;
+    addrinfo hints{};
+    gaicb request{};
+
+    PendingLookup(const PendingLookup&) = delete;
+    PendingLookup& operator=(const PendingLookup&) = delete;
+    explicit PendingLookup(std::string host) : name(std::move(host)) {
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        request.ar_name = name.c_str();
+        request.ar_request = &hints;
+    }
+    ~PendingLookup() {
+        if (request.ar_result != nullptr) {
+            freeaddrinfo(request.ar_result);
+        }
+    }
 };
 
-// NOTE: getaddrinfo blocks for as long as the system resolver takes
-// (resolv.conf timeout and attempts), which connect_timeout does not bound.
-// A stalled DNS server therefore delays a fetch beyond its configured timeouts.
-FetchResult<std::vector<IpAddress>> resolve_name(const std::string& name, std::string_view url) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* raw_list = nullptr;
-    int status = getaddrinfo(name.c_str(), nullptr, &hints, &raw_list);
-    std::unique_ptr<addrinfo, AddrinfoDeleter> list(raw_list);
-
-    if (status != 0) {
-        FetchError error;
-        bool not_found = status == EAI_NONAME || status == EAI_NODATA;
-        error.kind = not_found ? FetchErrorKind::kNameNotFound : FetchErrorKind::kResolveFailed;
-        error.url = std::string(url);
-        error.message = "resolving " + name + " failed: " + gai_strerror(status);
-        return error;
+// Lookups that timed out while glibc was running them. gai_cancel cannot
+// stop those, so a later call frees each one after glibc finishes it.
+class AbandonedLookups {
+public:
+    void add(std::unique_ptr<PendingLookup> lookup) {
+        std::lock_guard lock(mutex_);
+        lookups_.push_back(std::move(lookup));
     }
 
+    // Frees the lookups glibc has finished with.
+    void free_finished() {
+        std::lock_guard lock(mutex_);
+        std::erase_if(lookups_, [](const std::unique_ptr<PendingLookup>& lookup) {
+            return gai_error(&lookup->request) != EAI_INPROGRESS;
+        });
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<PendingLookup>> lookups_;
+};
+
+// Never destroyed, so a lookup still running at exit is not freed under glibc.
+AbandonedLookups& abandoned_lookups() {
+    static auto* lookups = new AbandonedLookups();
+    return *lookups;
+}
+
+FetchError lookup_timed_out(const std::string& name, std::string_view url,
+                            std::chrono::nanoseconds timeout) {
+    FetchError error;
+    error.kind = FetchErrorKind::kTimeout;
+    error.url = std::string(url);
+    error.message = "resolving " + name + " timed out after " +
+                    std::to_string(std::chrono::ceil<std::chrono::milliseconds>(
+                                       std::max(timeout, std::chrono::nanoseconds(0)))
+                                       .count()) +
+                    " ms";
+    return error;
+}
+
+FetchError lookup_failed(const std::string& name, std::string_view url, int status) {
+    FetchError error;
+    bool not_found = status == EAI_NONAME || status == EAI_NODATA;
+    error.kind = not_found ? FetchErrorKind::kNameNotFound : FetchErrorKind::kResolveFailed;
+    error.url = std::string(url);
+    error.message = "resolving " + name + " failed: " + gai_strerror(status);
+    return error;
+}
+
+// Waits until the lookup finishes or `deadline` passes. Returns false on
+// timeout.
+bool wait_for_lookup(PendingLookup& lookup, std::chrono::steady_clock::time_point deadline) {
+    const gaicb* list[] = {&lookup.request};
+    while (gai_error(&lookup.request) == EAI_INPROGRESS) {
+        auto left = deadline - std::chrono::steady_clock::now();
+        if (left <= std::chrono::nanoseconds(0)) {
+            return false;
+        }
+        auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
+        timespec wait{};
+        wait.tv_sec = static_cast<time_t>(seconds.count());
+        wait.tv_nsec = static_cast<long>((left - seconds).count());
+        gai_suspend(list, 1, &wait);
+    }
+    return true;
+}
+
+std::vector<IpAddress> unique_addresses(const addrinfo* list) {
     std::vector<IpAddress> addresses;
-    for (const addrinfo* entry = list.get(); entry != nullptr; entry = entry->ai_next) {
+    for (const addrinfo* entry = list; entry != nullptr; entry = entry->ai_next) {
         std::optional<IpAddress> address = address_from_sockaddr(entry->ai_addr);
         if (address && std::find(addresses.begin(), addresses.end(), *address) ==
                            addresses.end()) {
             addresses.push_back(*address);
         }
-    }
-    if (addresses.empty()) {
-        FetchError error;
-        error.kind = FetchErrorKind::kNameNotFound;
-        error.url = std::string(url);
-        error.message = "resolving " + name + " returned no IP address";
-        return error;
     }
     return addresses;
 }
@@ -189,12 +252,55 @@ std::optional<FetchError> check_addresses(std::span<const IpAddress> addresses,
     return std::nullopt;
 }
 
-FetchResult<FetchTarget> resolve_fetch_target(ParsedFetchUrl url, const GuardPolicy& policy) {
+FetchResult<std::vector<IpAddress>> lookup_host(const std::string& name,
+                                                std::chrono::nanoseconds timeout,
+                                                std::string_view url) {
+    abandoned_lookups().free_finished();
+    if (timeout <= std::chrono::nanoseconds(0)) {
+        return lookup_timed_out(name, url, timeout);
+    }
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+
+    auto lookup = std::make_unique<PendingLookup>(name);
+    gaicb* list[] = {&lookup->request};
+    int status = getaddrinfo_a(GAI_NOWAIT, list, 1, nullptr);
+    if (status != 0) {
+        return lookup_failed(name, url, status);
+    }
+
+    if (!wait_for_lookup(*lookup, deadline)) {
+        // EAI_CANCELED: dequeued before it ran; EAI_ALLDONE: it finished
+        // meanwhile. Either way glibc no longer touches it and it is freed
+        // here. EAI_NOTCANCELED: it is running, so it must outlive this call.
+        if (gai_cancel(&lookup->request) == EAI_NOTCANCELED) {
+            abandoned_lookups().add(std::move(lookup));
+        }
+        return lookup_timed_out(name, url, timeout);
+    }
+
+    status = gai_error(&lookup->request);
+    if (status != 0) {
+        return lookup_failed(name, url, status);
+    }
+    std::vector<IpAddress> addresses = unique_addresses(lookup->request.ar_result);
+    if (addresses.empty()) {
+        FetchError error;
+        error.kind = FetchErrorKind::kNameNotFound;
+        error.url = std::string(url);
+        error.message = "resolving " + name + " returned no IP address";
+        return error;
+    }
+    return addresses;
+}
+
+FetchResult<FetchTarget> resolve_fetch_target(ParsedFetchUrl url, const GuardPolicy& policy,
+                                              std::chrono::nanoseconds lookup_timeout) {
     FetchTarget target;
     if (url.address) {
         target.addresses.push_back(*url.address);
     } else {
-        FetchResult<std::vector<IpAddress>> addresses = resolve_name(url.host, url.url);
+        FetchResult<std::vector<IpAddress>> addresses =
+            lookup_host(url.host, lookup_timeout, url.url);
         if (!addresses) {
             return addresses.error();
         }

@@ -5,6 +5,7 @@
 #include "fetch/fetch_error.h"
 #include "fetch/ip_address.h"
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -46,11 +47,22 @@ struct GuardPolicy {
     bool allow_any_address = false;
 };
 
-/// Resolves the host with getaddrinfo (unless it is an address literal) and
-/// checks every address it returns. Fails with kRefusedByGuard when any
-/// address is refused, kNameNotFound or kResolveFailed when resolution
-/// fails.
-FetchResult<FetchTarget> resolve_fetch_target(ParsedFetchUrl url, const GuardPolicy& policy);
+/// Resolves `name` to its IP addresses (duplicates removed), waiting at most
+/// `timeout` for the system resolver. A lookup still running at the timeout
+/// is cancelled, or abandoned to finish on its own when it already runs; it
+/// then fails with kTimeout naming the host. A timeout of zero or less fails
+/// at once without asking the resolver. Other failures are kNameNotFound or
+/// kResolveFailed. `url` is the URL reported in errors.
+FetchResult<std::vector<IpAddress>> lookup_host(const std::string& name,
+                                                std::chrono::nanoseconds timeout,
+                                                std::string_view url);
+
+/// Resolves the host with lookup_host within `lookup_timeout` (unless it is
+/// an address literal) and checks every address it returns. Fails with
+/// kRefusedByGuard when any address is refused, kNameNotFound,
+/// kResolveFailed or kTimeout when resolution fails.
+FetchResult<FetchTarget> resolve_fetch_target(ParsedFetchUrl url, const GuardPolicy& policy,
+                                              std::chrono::nanoseconds lookup_timeout);
 
 /// Checks addresses against the guard: kRefusedByGuard naming the first
 /// refused address and its category, or nothing when all pass.

@@ -11,7 +11,9 @@
 #include <boost/url/url.hpp>
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <stdexcept>
 #include <thread>
 
@@ -24,6 +26,8 @@ struct HttpFetcher::Impl {
 };
 
 namespace {
+
+using SteadyClock = std::chrono::steady_clock;
 
 bool is_redirect(int status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -82,6 +86,20 @@ std::optional<std::string> redirect_target(const std::string& base, const std::s
     return std::string(resolved.buffer());
 }
 
+FetchError deadline_passed(const std::string& url, const std::string& hop_url,
+                           std::chrono::milliseconds total_timeout) {
+    return make_error(FetchErrorKind::kTimeout, hop_url,
+                      "fetching " + url + " failed: total_timeout of " +
+                          std::to_string(total_timeout.count()) + " ms passed before " +
+                          hop_url);
+}
+
+// The time until `deadline`, rounded up to whole milliseconds so that a
+// positive remainder never becomes libcurl's 0 ("no timeout").
+std::chrono::milliseconds time_left(SteadyClock::time_point deadline) {
+    return std::chrono::ceil<std::chrono::milliseconds>(deadline - SteadyClock::now());
+}
+
 void ensure_curl_initialised() {
     static std::once_flag once;
     std::call_once(once, [] {
@@ -132,8 +150,9 @@ FetchResult<FetchResponse> HttpFetcher::get(std::string url, std::string accept,
 }
 
 FetchResult<FetchResponse> HttpFetcher::fetch(const FetchRequest& request) const {
+    Deadline deadline = SteadyClock::now() + config_.total_timeout;
     for (int retry = 0;; ++retry) {
-        FetchResult<FetchResponse> result = fetch_once(request);
+        FetchResult<FetchResponse> result = fetch_once(request, deadline);
         if (result || !result.error().transient() || retry >= config_.retries) {
             return result;
         }
@@ -145,8 +164,15 @@ FetchResult<FetchResponse> HttpFetcher::fetch(const FetchRequest& request) const
             return result;
         }
 
+        // A wait that would end at or past the deadline leaves no time for
+        // the retry: the caller gets the last error now.
         std::chrono::milliseconds delay =
             retry_delay(retry, config_.initial_backoff, error.retry_after);
+        if (SteadyClock::now() + delay >= deadline) {
+            impl_->log->debug("fetch retry dropped url={} kind={} delay_ms={} reason=deadline",
+                              error.url, fetch_error_kind_name(error.kind), delay.count());
+            return result;
+        }
         impl_->log->debug("fetch retry scheduled url={} kind={} http_status={} delay_ms={}",
                           error.url, fetch_error_kind_name(error.kind), error.http_status,
                           delay.count());
@@ -154,10 +180,9 @@ FetchResult<FetchResponse> HttpFetcher::fetch(const FetchRequest& request) const
     }
 }
 
-FetchResult<FetchResponse> HttpFetcher::fetch_once(const FetchRequest& request) const {
+FetchResult<FetchResponse> HttpFetcher::fetch_once(const FetchRequest& request,
+                                                   Deadline deadline) const {
     GuardPolicy policy{allowed_networks_, config_.allow_http};
-    ExchangeSettings settings{config_.connect_timeout, config_.total_timeout,
-                              config_.max_body_bytes, impl_->extra_certificates.get()};
     ExchangeRequest exchange_request;
     exchange_request.post = request.method == FetchRequest::Method::kPost;
     exchange_request.accept = request.accept;
@@ -167,18 +192,32 @@ FetchResult<FetchResponse> HttpFetcher::fetch_once(const FetchRequest& request) 
 
     std::string url = request.url;
     for (int redirects = 0;; ++redirects) {
-        // Each hop is parsed, resolved and checked on its own.
+        // Each hop is parsed, resolved and checked on its own, and gets what
+        // is left of the call's total_timeout.
         FetchResult<ParsedFetchUrl> parsed = parse_fetch_url(url, config_.allow_http);
         if (!parsed) {
             return parsed.error();
         }
-        FetchResult<FetchTarget> target = resolve_fetch_target(std::move(*parsed), policy);
+        std::chrono::milliseconds left = time_left(deadline);
+        if (left.count() <= 0) {
+            return deadline_passed(request.url, parsed->url, config_.total_timeout);
+        }
+        std::chrono::milliseconds connect_timeout = std::min(config_.connect_timeout, left);
+        FetchResult<FetchTarget> target =
+            resolve_fetch_target(std::move(*parsed), policy, connect_timeout);
         if (!target) {
             impl_->log->debug("fetch refused url={} kind={}", url,
                               fetch_error_kind_name(target.error().kind));
             return target.error();
         }
 
+        // The lookup used part of the time: the exchange gets what is left.
+        left = time_left(deadline);
+        if (left.count() <= 0) {
+            return deadline_passed(request.url, target->url.url, config_.total_timeout);
+        }
+        ExchangeSettings settings{std::min(config_.connect_timeout, left), left,
+                                  config_.max_body_bytes, impl_->extra_certificates.get()};
         CurlHandlePool::Lease lease = impl_->pool.acquire();
         FetchResult<Exchange> exchange =
             perform_exchange(lease.get(), *target, exchange_request, settings);

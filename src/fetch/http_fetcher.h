@@ -7,6 +7,7 @@
 #include "fetch/fetch_error.h"
 #include "fetch/ip_address.h"
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -40,8 +41,8 @@ struct FetchResponse {
 };
 
 /// The guarded HTTP client. Each URL, and each redirect target, must be
-/// https (unless allow_http). Its host is resolved once with getaddrinfo and
-/// every address is checked by the address guard. The connection is pinned
+/// https (unless allow_http). Its host is resolved once, within
+/// connect_timeout, and every address is checked by the address guard. The connection is pinned
 /// to those addresses (CURLOPT_RESOLVE), and each socket is checked again
 /// before it connects (CURLOPT_OPENSOCKETFUNCTION), so a second DNS answer
 /// cannot move it elsewhere. TLS certificates are verified against the name.
@@ -66,10 +67,11 @@ public:
     /// NOTE: a POST is retried like a GET, even after a timeout or a broken
     /// transfer that the server may have processed. Only idempotent requests
     /// (the trust mark status query is one) may be sent as POST.
-    /// NOTE: total_timeout bounds each exchange, not the call. The call can
-    /// take up to (retries + 1) * (max_redirects + 1) * total_timeout plus
-    /// the backoff waits (below max_retry_after each); callers needing a
-    /// tighter bound must lower those settings.
+    /// total_timeout is the deadline of the whole call: name lookups, every
+    /// redirect hop, retries and the waits between them. Each exchange gets
+    /// what is left of it; a backoff or Retry-After wait that would end past
+    /// it is skipped and the last error returned; a call that reaches it
+    /// ends with kTimeout.
     FetchResult<FetchResponse> fetch(const FetchRequest& request) const;
 
     /// Shorthand for a GET of `url`.
@@ -82,7 +84,9 @@ public:
     struct Impl;
 
 private:
-    FetchResult<FetchResponse> fetch_once(const FetchRequest& request) const;
+    using Deadline = std::chrono::steady_clock::time_point;
+
+    FetchResult<FetchResponse> fetch_once(const FetchRequest& request, Deadline deadline) const;
 
     FetchConfig config_;
     std::vector<IpNetwork> allowed_networks_;

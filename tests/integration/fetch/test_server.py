@@ -16,7 +16,8 @@ Paths (query parameters in brackets):
   /flaky [key, fail, code, retry_after]
                         the first `fail` requests per key answer `code`, then 200
   /redirect [to, code]  redirect to `to` with `code` (default 302)
-  /loop [n]             redirects to /loop?n=n+1 forever
+  /loop [n, delay]      waits `delay` s (when given), then redirects to
+                        /loop?n=n+1 with the same delay, forever
   /echo                 200 with the method, content type and body it received
   /headers [n, size]    200 after `n` extra headers of `size` bytes each
   /gzip [n]             gzip of `n` zero bytes, Content-Encoding: gzip, whatever
@@ -143,7 +144,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
     def route_loop(self, query):
-        self.route_redirect({"to": "/loop?n=%d" % (int(query.get("n", "0")) + 1)})
+        next_hop = "/loop?n=%d" % (int(query.get("n", "0")) + 1)
+        if "delay" in query:
+            time.sleep(float(query["delay"]))
+            next_hop += "&delay=" + query["delay"]
+        try:
+            self.route_redirect({"to": next_hop})
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            self.close_connection = True
 
     def route_echo(self, query, body=b""):
         content_type = self.headers.get("Content-Type", "")

@@ -257,7 +257,9 @@ TEST_F(HttpFetcherTest, TotalTimeoutStopsTricklingBody) {
 }
 
 TEST_F(HttpFetcherTest, RetriesServiceUnavailableHonouringRetryAfter) {
-    HttpFetcher fetcher(development_config());
+    FetchConfig config = development_config();
+    config.total_timeout = milliseconds(6000);  // room for both waits of 1 s
+    HttpFetcher fetcher(config);
     auto start = Clock::now();
 
     FetchResult<FetchResponse> response =
@@ -269,6 +271,41 @@ TEST_F(HttpFetcherTest, RetriesServiceUnavailableHonouringRetryAfter) {
     // Two waits of Retry-After: 1 s each, longer than the 50 and 100 ms backoff.
     EXPECT_GE(seconds_since(start), 2.0);
     EXPECT_LT(seconds_since(start), 6.0);
+}
+
+TEST_F(HttpFetcherTest, RetryAfterWaitsStopAtTheDeadline) {
+    FetchConfig config = development_config();
+    config.total_timeout = milliseconds(1500);
+    config.retries = 5;
+    HttpFetcher fetcher(config);
+    auto start = Clock::now();
+
+    FetchResult<FetchResponse> response =
+        fetcher.get(server_.url("/status?key=stalled&code=503&retry_after=1"));
+
+    // Attempts at 0 s and 1 s; a second wait would end at 2 s, past the
+    // deadline, so the last 503 comes back instead of five more attempts.
+    ASSERT_FALSE(response.has_value());
+    EXPECT_EQ(response.error().kind, FetchErrorKind::kHttpStatus);
+    EXPECT_EQ(response.error().http_status, 503);
+    EXPECT_EQ(attempts("stalled"), 2);
+    EXPECT_GE(seconds_since(start), 0.9);
+    EXPECT_LT(seconds_since(start), 1.5 + 0.5);
+}
+
+TEST_F(HttpFetcherTest, TotalTimeoutCoversEveryRetry) {
+    FetchConfig config = development_config();
+    config.total_timeout = milliseconds(800);
+    config.retries = 3;
+    HttpFetcher fetcher(config);
+    auto start = Clock::now();
+
+    FetchResult<FetchResponse> response = fetcher.get(server_.url("/slow?delay=3"));
+
+    ASSERT_FALSE(response.has_value());
+    EXPECT_EQ(response.error().kind, FetchErrorKind::kTimeout);
+    // Four attempts of 800 ms each would take 3.2 s and more.
+    EXPECT_LT(seconds_since(start), 0.8 + 0.5);
 }
 
 TEST_F(HttpFetcherTest, GivesUpOnTooManyRequestsAfterRetries) {
@@ -369,6 +406,46 @@ TEST_F(HttpFetcherTest, StopsAfterMaxRedirects) {
     ASSERT_FALSE(response.has_value());
     EXPECT_EQ(response.error().kind, FetchErrorKind::kTooManyRedirects);
     EXPECT_EQ(response.error().url, server_.url("/loop?n=3"));
+}
+
+TEST_F(HttpFetcherTest, SlowRedirectChainEndsAtTheDeadline) {
+    FetchConfig config = development_config();
+    config.total_timeout = milliseconds(1000);
+    config.max_redirects = 10;
+    config.retries = 0;
+    HttpFetcher fetcher(config);
+    auto start = Clock::now();
+
+    // Each hop takes 300 ms, well within 1 s on its own.
+    FetchResult<FetchResponse> response = fetcher.get(server_.url("/loop?delay=0.3"));
+
+    ASSERT_FALSE(response.has_value());
+    EXPECT_EQ(response.error().kind, FetchErrorKind::kTimeout) << response.error().message;
+    EXPECT_NE(response.error().url.find("/loop?n="), std::string::npos);
+    // Eleven hops of 300 ms would take 3.3 s.
+    EXPECT_GE(seconds_since(start), 0.9);
+    EXPECT_LT(seconds_since(start), 1.0 + 0.5);
+}
+
+TEST_F(HttpFetcherTest, SlowRedirectsWithinTheDeadlineAreFollowed) {
+    HttpFetcher fetcher(development_config());
+
+    FetchResult<FetchResponse> response = fetcher.get(server_.url("/loop?delay=0.2"));
+
+    // Three redirects of 200 ms each fit in 3 s; the fourth is one too many.
+    ASSERT_FALSE(response.has_value());
+    EXPECT_EQ(response.error().kind, FetchErrorKind::kTooManyRedirects)
+        << response.error().message;
+}
+
+TEST_F(HttpFetcherTest, FetchesByHostNameFromHostsFile) {
+    HttpFetcher fetcher(development_config());
+
+    FetchResult<FetchResponse> response =
+        fetcher.get("http://localhost:" + std::to_string(server_.port()) + "/text");
+
+    ASSERT_TRUE(response.has_value()) << response.error().message;
+    EXPECT_EQ(response->body, "hello fetch");
 }
 
 TEST_F(HttpFetcherTest, RedirectToRefusedSchemeFails) {
