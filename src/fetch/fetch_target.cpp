@@ -272,6 +272,9 @@ FetchResult<std::vector<IpAddress>> lookup_host(const std::string& name,
         // EAI_CANCELED: dequeued before it ran; EAI_ALLDONE: it finished
         // meanwhile. Either way glibc no longer touches it and it is freed
         // here. EAI_NOTCANCELED: it is running, so it must outlive this call.
+        // NOTE: an abandoned lookup keeps one of glibc's lookup threads busy
+        // until the system resolver gives up. While a DNS server stalls, new
+        // lookups may wait in glibc's queue and time out here as well.
         if (gai_cancel(&lookup->request) == EAI_NOTCANCELED) {
             abandoned_lookups().add(std::move(lookup));
         }
