@@ -11,7 +11,7 @@
 
 namespace inmor::admin {
 
-/// What a publishing command works on.
+/// The configuration, stores, clock and output streams of one publishing command.
 struct PublishContext {
     const Config& config;
     Database& database;

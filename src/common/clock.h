@@ -1,4 +1,4 @@
-// Time as the rest of the code sees it: injected, so tests can fix it.
+// The clock every time check reads, injected so that tests can fix the time.
 #pragma once
 
 #include <atomic>
@@ -25,7 +25,7 @@ public:
     }
 };
 
-/// A clock that stands still until a test moves it.
+/// A clock that stays at one time until a test sets or advances it.
 class FixedClock final : public Clock {
 public:
     explicit FixedClock(UnixSeconds now) : now_(now) {}

@@ -68,7 +68,7 @@ private:
 };
 
 /// Thrown only where `Result::value()` is called on an error; code that
-/// checks `has_value()` first never sees it.
+/// checks `has_value()` first never receives it.
 class ErrorException : public std::exception {
 public:
     explicit ErrorException(Error error) : error_(std::move(error)) {}

@@ -1,4 +1,4 @@
-// GET /health: whether the federation store answers.
+// GET /health: whether the federation store responds to a ping.
 #include "endpoints/endpoints.h"
 
 #include "common/json.h"

@@ -1,5 +1,5 @@
 // GET /list: the immediate subordinates, filtered by what their own entity
-// configurations and the trust marks issued here say.
+// configurations and the trust marks issued here contain.
 #include "endpoints/endpoints.h"
 
 #include "common/json.h"
@@ -39,7 +39,7 @@ Result<ListFilters> read_filters(const http::Params& params) {
     return filters;
 }
 
-/// Whether `entity_id` holds an active mark issued here (of `type` when given).
+/// Whether `entity_id` has an active mark issued here (of `type` when given).
 Result<bool> holds_active_mark(PublishedData& data, const std::string& entity_id,
                                const std::optional<std::string>& type) {
     auto marks = data.trust_marks_of(entity_id);

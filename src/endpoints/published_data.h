@@ -29,7 +29,7 @@ struct StoredJwt {
 };
 using MaybeJwt = std::optional<StoredJwt>;
 
-/// What /list filters need from one subordinate's own entity configuration.
+/// The facts /list filters read from one subordinate's own entity configuration.
 struct SubordinateProfile {
     std::set<std::string> entity_types;  // metadata member names
     bool intermediate = false;           // offers a fetch or list endpoint

@@ -13,7 +13,7 @@
 
 namespace inmor::federation {
 
-/// Longest compact JWS accepted from a client, in bytes.
+/// Maximum length of a compact JWS accepted from a client, in bytes.
 inline constexpr std::size_t kMaxJwtBytes = 65536;
 
 /// The three base64url parts of a compact JWS.

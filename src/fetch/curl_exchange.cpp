@@ -63,26 +63,11 @@ std::size_t count_header(char*, std::size_t size, std::size_t count, void* user)
     return length;
 }
 
-std::optional<IpAddress> address_of(const curl_sockaddr* socket_address) {
-    const sockaddr* address = &socket_address->addr;
-    if (address->sa_family == AF_INET) {
-        const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
-        return IpAddress::v4(ntohl(v4->sin_addr.s_addr));
-    }
-    if (address->sa_family == AF_INET6) {
-        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
-        std::array<std::uint8_t, 16> bytes{};
-        std::copy_n(v6->sin6_addr.s6_addr, 16, bytes.begin());
-        return IpAddress::v6(bytes);
-    }
-    return std::nullopt;
-}
-
 // The last line of defence against DNS rebinding: whatever libcurl resolved
 // or reused, a socket opens only towards an address the guard checked.
 curl_socket_t open_checked_socket(void* user, curlsocktype purpose, curl_sockaddr* address) {
     auto* state = static_cast<ExchangeState*>(user);
-    std::optional<IpAddress> destination = address_of(address);
+    std::optional<IpAddress> destination = address_from_sockaddr(&address->addr);
     const std::vector<IpAddress>& checked = state->target->addresses;
     bool allowed = purpose == CURLSOCKTYPE_IPCXN && destination &&
                    std::find(checked.begin(), checked.end(), *destination) != checked.end();

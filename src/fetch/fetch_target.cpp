@@ -45,20 +45,6 @@ std::optional<std::uint16_t> parse_port(std::string_view text) {
     return static_cast<std::uint16_t>(value);
 }
 
-std::optional<IpAddress> address_from_sockaddr(const sockaddr* address) {
-    if (address->sa_family == AF_INET) {
-        const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
-        return IpAddress::v4(ntohl(v4->sin_addr.s_addr));
-    }
-    if (address->sa_family == AF_INET6) {
-        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
-        std::array<std::uint8_t, 16> bytes{};
-        std::copy_n(v6->sin6_addr.s6_addr, 16, bytes.begin());
-        return IpAddress::v6(bytes);
-    }
-    return std::nullopt;
-}
-
 // One getaddrinfo_a request. Its address must stay valid while glibc
 // works on it, so it lives on the heap.
 struct PendingLookup {
@@ -317,6 +303,20 @@ FetchResult<FetchTarget> resolve_fetch_target(ParsedFetchUrl url, const GuardPol
     }
     target.url = std::move(url);
     return target;
+}
+
+std::optional<IpAddress> address_from_sockaddr(const sockaddr* address) {
+    if (address->sa_family == AF_INET) {
+        const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
+        return IpAddress::v4(ntohl(v4->sin_addr.s_addr));
+    }
+    if (address->sa_family == AF_INET6) {
+        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
+        std::array<std::uint8_t, 16> bytes{};
+        std::copy_n(v6->sin6_addr.s6_addr, 16, bytes.begin());
+        return IpAddress::v6(bytes);
+    }
+    return std::nullopt;
 }
 
 }  // namespace inmor::fetch

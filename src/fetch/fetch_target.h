@@ -5,8 +5,11 @@
 #include "fetch/fetch_error.h"
 #include "fetch/ip_address.h"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -68,5 +71,8 @@ FetchResult<FetchTarget> resolve_fetch_target(ParsedFetchUrl url, const GuardPol
 /// refused address and its category, or nothing when all pass.
 std::optional<FetchError> check_addresses(std::span<const IpAddress> addresses,
                                           const GuardPolicy& policy, std::string_view url);
+
+/// The address of an AF_INET or AF_INET6 socket address; nothing for other families.
+std::optional<IpAddress> address_from_sockaddr(const sockaddr* address);
 
 }  // namespace inmor::fetch

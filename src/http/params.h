@@ -12,7 +12,7 @@
 
 namespace inmor::http {
 
-/// Longest parameter value accepted, in bytes after decoding.
+/// Maximum length of a parameter value, in bytes after decoding.
 inline constexpr std::size_t kMaxParamBytes = 2048;
 
 class Params {

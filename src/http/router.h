@@ -25,9 +25,9 @@ public:
     void add(std::string path, std::vector<std::string> methods, Handler handler,
              std::shared_ptr<RateLimiter> limiter = nullptr);
 
-    /// Answers one request: 404 for an unknown path, 405 with Allow for a
-    /// method the route does not take, 429 over the rate limit, else the
-    /// handler's response (500 server_error if it throws).
+    /// Dispatches one request and returns the response: 404 for an unknown
+    /// path, 405 with Allow for a method the route does not take, 429 over the
+    /// rate limit, else the handler's response (500 server_error if it throws).
     Response dispatch(const Request& request) const;
 
 private:

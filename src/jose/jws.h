@@ -69,7 +69,7 @@ private:
     JwsAlgorithm algorithm_ = JwsAlgorithm::kRs256;
 };
 
-/// What a caller may relax or add to the default checks of verify_jws().
+/// Options that relax or extend the default checks of verify_jws().
 struct VerifyOptions {
     /// The `alg` values accepted; empty means all of JwsAlgorithm. `none`
     /// and the HMAC algorithms are never accepted.
