@@ -83,6 +83,13 @@ Result<WalkResult> walk_and_publish(storage::FederationStore& store,
         return result.error();
     }
 
+    // The server keeps its decoded collection while `last_updated` is
+    // unchanged, so a second walk within the same second must still move it.
+    auto previous = store.collection_last_updated();
+    if (previous && previous->has_value() && **previous >= result->snapshot.last_updated) {
+        result->snapshot.last_updated = **previous + 1;
+    }
+
     if (auto replaced = store.replace_collection(result->snapshot); !replaced) {
         log()->error("collection publish failed trust_anchor={} reason={}", trust_anchor.str(),
                      replaced.error().message());

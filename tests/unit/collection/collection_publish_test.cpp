@@ -57,6 +57,9 @@ protected:
         federation_.publish();
         ASSERT_TRUE(publish());
         server_.remove(federation_.list_target("ta"));
+        storage::WriteBatch forget;
+        forget.erase("inmor:collection:last_updated");
+        ASSERT_TRUE(key_value_store_->apply(forget));
     }
 
     void TearDown() override {
@@ -160,6 +163,19 @@ TEST_P(PublishTest, DroppedTypesAndMarksDisappear) {
     EXPECT_THAT(store_->collection_trust_mark_types().value(), IsEmpty());
     EXPECT_THAT(store_->collection_ids_with_trust_mark("https://tm.test/member").value(),
                 IsEmpty());
+}
+
+TEST_P(PublishTest, LastUpdatedMovesWithinOneSecond) {
+    build_tree();
+    federation_.publish();
+    ASSERT_TRUE(publish());
+    const auto first = store_->collection_last_updated().value();
+
+    auto result = publish();  // the same clock second
+
+    ASSERT_TRUE(result) << result.error().message();
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(store_->collection_last_updated().value(), *first + 1);
 }
 
 TEST_P(PublishTest, AnnouncesChange) {
