@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Walks a generated federation of ENTITIES entities served on loopback with
-# inmor-collection under /usr/bin/time -v, into the embedded store and, when
-# INMOR_BENCH_REDIS_URL is set, into Redis; prints one result line per run.
-# Build first:
+# inmor-collection under /usr/bin/time -v. Each walk writes into the embedded
+# store, and also into Redis when INMOR_BENCH_REDIS_URL is set. The script
+# prints one result line per walk. Build first:
 #   cmake --build build/bench --target collection_federation_server inmor-collection
 #   ENTITIES        entities in the federation (default 10000)
 #   INTERMEDIATES   intermediates between the anchor and the leaves (default 10)

@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -85,15 +86,15 @@ void print_summary(const std::string& trust_anchor, const collection::WalkResult
     std::printf("fetches: %zu\n", stats.fetches);
     std::printf("errors: %zu\n", stats.errors);
 
-    const std::size_t shown = std::min(result.errors.size(), kErrorsShown);
-    for (std::size_t i = 0; i < shown; ++i) {
+    const std::size_t listed = std::min(result.errors.size(), kErrorsShown);
+    for (std::size_t i = 0; i < listed; ++i) {
         const auto& error = result.errors[i];
         std::fprintf(stderr, "error: %s (under %s): %s\n", error.entity_id.c_str(),
                      error.superior.empty() ? "-" : error.superior.c_str(),
                      error.reason.c_str());
     }
-    if (stats.errors > shown) {
-        std::fprintf(stderr, "... and %zu more errors (see the log)\n", stats.errors - shown);
+    if (stats.errors > listed) {
+        std::fprintf(stderr, "... and %zu more errors (see the log)\n", stats.errors - listed);
     }
 }
 

@@ -41,7 +41,7 @@ struct Authority {
     std::size_t depth = 0;  // 0 for the anchor
 };
 
-/// What the walk keeps of a collected entity.
+/// The parts of a verified Entity Configuration the walk keeps.
 struct CollectedEntity {
     std::vector<std::string> entity_types;
     boost::json::object ui_infos;
@@ -69,7 +69,7 @@ std::optional<std::string> federation_endpoint(const fed::EntityStatementClaims&
     return std::string(endpoint->as_string());
 }
 
-/// The subordinate ids of a `/list` response body: a JSON array of strings.
+/// Parses a `/list` response body, a JSON array of entity id strings.
 Result<std::vector<std::string>> parse_list(std::string_view body, std::size_t max_entries) {
     auto parsed = parse_json(body, "list response");
     if (!parsed) return parsed.error();
@@ -117,8 +117,8 @@ private:
     void visit(const std::shared_ptr<const Authority>& superior, const EntityId& subject);
 
     enum class Claim { kClaimed, kSeenBefore, kOverLimit };
-    /// Records `superior` for `subject`; kClaimed for the first caller,
-    /// which then fetches the subject's configuration.
+    /// Records `superior` for `subject`. Returns kClaimed to the first
+    /// caller, which then fetches the subject's configuration.
     Claim claim(const EntityId& subject, const EntityId& superior);
 
     struct Collected {
@@ -329,8 +329,8 @@ Walk::Claim Walk::claim(const EntityId& subject, const EntityId& superior) {
     return Claim::kClaimed;
 }
 
-// The subject's configuration must be self-signed and signed with a key its
-// superior vouches for; an entity that lists subordinates is walked below.
+// The subject's configuration must be self-signed, and signed with a key its
+// superior vouches for. An entity that lists subordinates is walked below.
 Result<Walk::Collected> Walk::collect(const Authority& superior, const EntityId& subject,
                                       const jose::JwkSet& vouched_keys) {
     count_fetch();

@@ -89,12 +89,12 @@ inline constexpr std::size_t kMaxRecordedErrors = 1000;
 
 /// Walks the federation below `trust_anchor`. The anchor's Entity
 /// Configuration is fetched and verified (with `trust_anchor_keys` when
-/// given), its `federation_list_endpoint` lists the immediate subordinates,
-/// and for each one the superior's Subordinate Statement (fetch endpoint,
-/// `sub` percent-encoded) is verified with the superior's keys, then the
-/// entity's own configuration with its own `jwks` and with the keys the
-/// statement vouches for. Entities that publish a list endpoint are walked
-/// in turn. An entity found under several superiors is fetched once, and
+/// given), and its `federation_list_endpoint` lists the immediate
+/// subordinates. For each one, the superior's Subordinate Statement (fetch
+/// endpoint, `sub` percent-encoded) is verified with the superior's keys.
+/// Then the entity's own configuration is verified with its own `jwks` and
+/// with the keys the statement vouches for. Entities that publish a list
+/// endpoint are walked in turn. An entity found under several superiors is fetched once, and
 /// one that leads back into the tree (a loop) is not walked again. Its
 /// verified superiors are kept when its `authority_hints` name them. Trust
 /// Marks are verified against the anchor's `trust_mark_issuers` and
@@ -117,13 +117,14 @@ Result<WalkResult> walk_and_publish(storage::FederationStore& store,
                                     const EntityId& trust_anchor, const Clock& clock,
                                     const WalkOptions& options);
 
-/// The fetcher settings of a loaded configuration (`[fetch]` and `allow_http`).
+/// Builds the fetcher settings of a loaded configuration (`[fetch]` and `allow_http`).
 fetch::FetchConfig fetch_config_of(const Config& config);
 
-/// The keys a walk from `trust_anchor` pins: the `jwks` of this instance's
-/// published Entity Configuration when the anchor is `domain`, or the
-/// `jwks_file` of a matching `[[resolve.trust_anchors]]` entry. Nothing when
-/// neither applies. Errors name the unreadable file or stored value.
+/// Reads the keys a walk from `trust_anchor` pins. For the anchor `domain`
+/// these are the `jwks` of this instance's published Entity Configuration,
+/// and for another anchor the `jwks_file` of its `[[resolve.trust_anchors]]`
+/// entry. Returns nothing when neither applies. Errors name the unreadable
+/// file or stored value.
 Result<std::optional<jose::JwkSet>> pinned_trust_anchor_keys(const Config& config,
                                                              storage::FederationStore& store,
                                                              const EntityId& trust_anchor);

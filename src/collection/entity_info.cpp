@@ -8,7 +8,7 @@
 namespace inmor::collection {
 namespace {
 
-/// The claim name without its language tag: "display_name#en" -> "display_name".
+/// Strips the language tag from a claim name: "display_name#en" -> "display_name".
 std::string_view base_name(std::string_view name) {
     return name.substr(0, name.find('#'));
 }
@@ -29,7 +29,7 @@ bool is_string_array(const boost::json::value& value) {
     return true;
 }
 
-/// Whether `value` has the JSON type the claim `name` takes.
+/// Checks that `value` has the JSON type the claim `name` takes.
 bool accepted_value(std::string_view name, const boost::json::value& value) {
     if (base_name(name) == "keywords") return is_string_array(value) || value.is_string();
     return value.is_string();

@@ -33,8 +33,8 @@ using ::testing::HasSubstr;
 /// The Redis database this test owns.
 constexpr int kRedisDatabase = 15;
 
-/// A binary under test: the environment variable `name` when set, else
-/// the path compiled in by the build.
+/// Returns the path of a binary under test: the environment variable
+/// `name` when set, else the path compiled in by the build.
 std::string binary_path(const char* name, const char* built) {
     const char* value = std::getenv(name);
     return value != nullptr && *value != '\0' ? value : built;
@@ -252,6 +252,7 @@ TEST_P(CollectionCliTest, WalkIsServed) {
     EXPECT_THAT(result.output, HasSubstr("entities: 4 (intermediates: 1)"));
     EXPECT_THAT(result.output, HasSubstr("openid_provider: 1"));
     EXPECT_THAT(result.output, HasSubstr("errors: 0"));
+    EXPECT_THAT(result.output, HasSubstr("entities collected"));  // progress, not a terminal
     EXPECT_EQ(served_ids(), tree_ids());
 }
 
