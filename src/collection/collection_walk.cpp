@@ -610,6 +610,8 @@ Result<void> Walk::verify_trust_mark(const fed::TrustMarkEntry& entry, const std
                                       " was not found in the federation");
     }
 
+    // NOTE: the issuer's status endpoint is not asked, so a revoked mark
+    // whose signature and times are valid is still listed until it expires.
     auto subject = EntityId::parse(id, options_.allow_http);
     if (!subject) return subject.error();
     auto mark = fed::verify_trust_mark(entry.trust_mark, *subject, entry.trust_mark_type, *keys,

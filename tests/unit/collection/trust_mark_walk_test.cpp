@@ -15,6 +15,7 @@ constexpr const char* kMember = "https://tm.test/member";
 constexpr const char* kCertified = "https://tm.test/certified";
 constexpr const char* kOutside = "https://tm.test/outside";
 constexpr const char* kUnlisted = "https://tm.test/unlisted";
+constexpr const char* kDelegated = "https://tm.test/delegated";
 
 class TrustMarkWalkTest : public WalkTest {
 protected:
@@ -24,7 +25,28 @@ protected:
         federation_.entity("ta").extra_claims["trust_mark_issuers"] =
             json::object{{kMember, json::array{federation_.id("ta")}},
                          {kCertified, json::array{federation_.id("ia")}},
-                         {kOutside, json::array{federation_.id("outsider")}}};
+                         {kOutside, json::array{federation_.id("outsider")}},
+                         {kDelegated, json::array{federation_.id("ia")}}};
+        federation_.add("owner");  // owns kDelegated; not part of the tree
+        federation_.entity("ta").extra_claims["trust_mark_owners"] = json::object{
+            {kDelegated, json::object{{"sub", federation_.id("owner")},
+                                      {"jwks", federation_.entity("owner").jwks.public_json()}}}};
+    }
+
+    /// A kDelegated mark ia issues for op, carrying a delegation signed by `signer`.
+    std::string delegated_mark(const std::string& signer) {
+        json::object delegation{{"iss", federation_.id("owner")},
+                                {"sub", federation_.id("ia")},
+                                {"trust_mark_type", kDelegated},
+                                {"iat", kNow - 60}};
+        json::object claims{{"iss", federation_.id("ia")},
+                            {"sub", federation_.id("op")},
+                            {"trust_mark_type", kDelegated},
+                            {"iat", kNow - 60},
+                            {"exp", kNow + 600},
+                            {"delegation", sign(federation_.entity(signer).key, delegation,
+                                                "trust-mark-delegation+jwt")}};
+        return sign(federation_.entity("ia").key, claims, "trust-mark+jwt");
     }
 
     json::object entry(const std::string& type, const std::string& jwt) {
@@ -122,6 +144,41 @@ TEST_F(TrustMarkWalkTest, RejectsMarkForAnotherSubject) {
 
     ASSERT_TRUE(result) << result.error().message();
     EXPECT_THAT(ids_with_trust_mark(*result, kMember), IsEmpty());
+    EXPECT_EQ(result->stats.trust_marks_rejected, 1u);
+}
+
+TEST_F(TrustMarkWalkTest, AcceptsDelegatedMark) {
+    give_marks("op", {entry(kDelegated, delegated_mark("owner"))});
+    federation_.publish();
+
+    auto result = walk();
+
+    ASSERT_TRUE(result) << result.error().message();
+    EXPECT_THAT(ids_with_trust_mark(*result, kDelegated), ElementsAre(federation_.id("op")));
+    EXPECT_EQ(result->stats.trust_marks_verified, 1u);
+}
+
+TEST_F(TrustMarkWalkTest, RejectsBadDelegation) {
+    // The delegation is signed by the issuer itself, not by the owner.
+    give_marks("op", {entry(kDelegated, delegated_mark("ia"))});
+    federation_.publish();
+
+    auto result = walk();
+
+    ASSERT_TRUE(result) << result.error().message();
+    EXPECT_THAT(ids_with_trust_mark(*result, kDelegated), IsEmpty());
+    EXPECT_EQ(result->stats.trust_marks_rejected, 1u);
+}
+
+TEST_F(TrustMarkWalkTest, RejectsMissingDelegation) {
+    give_marks("op",
+               {entry(kDelegated, federation_.trust_mark("ia", "op", kDelegated, kNow + 600))});
+    federation_.publish();
+
+    auto result = walk();
+
+    ASSERT_TRUE(result) << result.error().message();
+    EXPECT_THAT(ids_with_trust_mark(*result, kDelegated), IsEmpty());
     EXPECT_EQ(result->stats.trust_marks_rejected, 1u);
 }
 
