@@ -33,6 +33,7 @@ struct Arguments {
     std::size_t parallel_fetches = 16;
     std::size_t max_depth = 10;
     std::size_t progress_every = 1000;
+    std::int64_t time_budget_seconds = 3600;
 };
 
 /// Progress on stderr: a live counter on a terminal, otherwise one line
@@ -127,6 +128,7 @@ int run(const Arguments& arguments) {
     collection::WalkOptions options;
     options.limits.parallel_fetches = arguments.parallel_fetches;
     options.limits.max_depth = arguments.max_depth;
+    options.limits.time_budget = std::chrono::seconds(arguments.time_budget_seconds);
     options.on_progress = [&printer](const collection::WalkProgress& progress) {
         printer.update(progress);
     };
@@ -162,6 +164,10 @@ int main(int argc, char** argv) {
                    "levels below the trust anchor that are walked")
         ->capture_default_str()
         ->check(CLI::Range(1, 64));
+    cli.add_option("--time-budget", arguments.time_budget_seconds,
+                   "seconds the walk may take before it fails")
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{86400}));
     cli.add_option("--progress-every", arguments.progress_every,
                    "entities between progress lines when stderr is not a terminal")
         ->capture_default_str();

@@ -162,6 +162,8 @@ private:
     std::condition_variable tasks_changed_;
     std::deque<std::function<void()>> tasks_;
     std::size_t running_ = 0;
+    std::chrono::steady_clock::time_point deadline_;
+    bool out_of_time_ = false;  // guarded by tasks_mutex_
 
     // Guarded by state_mutex_.
     std::mutex state_mutex_;
@@ -175,6 +177,7 @@ private:
 
 Result<WalkResult> Walk::run() {
     const auto started = std::chrono::steady_clock::now();
+    deadline_ = started + options_.limits.time_budget;
     const EntityId& trust_anchor = anchor_id_;
 
     // A walk that cannot start from the anchor has nothing to publish.
@@ -199,6 +202,11 @@ Result<WalkResult> Walk::run() {
 
     queue_subordinates(authority, *ids);
     run_tasks();
+    if (out_of_time_) {
+        return Error::unavailable("collection walk of " + trust_anchor.str() +
+                                  " exceeded its time budget of " +
+                                  std::to_string(options_.limits.time_budget.count()) + " ms");
+    }
 
     WalkResult result = finish(*anchor);
     result.stats.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -414,6 +422,12 @@ void Walk::work() {
             // Nothing queued and nothing running that could queue more.
             tasks_changed_.notify_all();
             return;
+        }
+        // Past the deadline the queue is dropped: the walk fails anyway.
+        if (std::chrono::steady_clock::now() >= deadline_) {
+            out_of_time_ = true;
+            tasks_.clear();
+            continue;
         }
         std::function<void()> task = std::move(tasks_.front());
         tasks_.pop_front();

@@ -34,6 +34,11 @@ struct WalkLimits {
     std::size_t max_list_entries = 100000;
     /// Fetches running at the same time (worker threads of the walk).
     std::size_t parallel_fetches = 16;
+    /// Wall-clock time allowed for the whole walk. A walk that exceeds it
+    /// fails, so a federation too slow to walk never replaces good data
+    /// with part of itself. A fetch already running is bounded by the
+    /// fetcher's own timeouts.
+    std::chrono::milliseconds time_budget{std::chrono::hours(1)};
 };
 
 /// How far a walk has come, for progress output.
@@ -103,7 +108,7 @@ inline constexpr std::size_t kMaxRecordedErrors = 1000;
 /// Errors below the anchor are counted in the result and the walk goes on.
 /// The walk fails (kTemporarilyUnavailable or kInvalidTrustChain, naming
 /// the cause) only when the anchor's configuration or list cannot be
-/// fetched or verified.
+/// fetched or verified, or when it runs past `limits.time_budget`.
 Result<WalkResult> walk_federation(const fetch::HttpFetcher& fetcher,
                                    const EntityId& trust_anchor, const Clock& clock,
                                    const WalkOptions& options);

@@ -311,6 +311,19 @@ TEST_F(WalkTest, BoundsParallelFetches) {
     EXPECT_EQ(last.entities, 40u);
 }
 
+TEST_F(WalkTest, FailsPastTimeBudget) {
+    build_tree();
+    federation_.publish();
+
+    WalkOptions options;
+    options.limits.time_budget = std::chrono::milliseconds(0);
+    auto result = walk(options);
+
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code(), ErrorCode::kTemporarilyUnavailable);
+    EXPECT_NE(result.error().message().find("time budget"), std::string::npos);
+}
+
 TEST_F(WalkTest, FailsWhenAnchorUnreachable) {
     build_tree();
     federation_.publish();
