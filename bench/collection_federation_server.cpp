@@ -30,7 +30,9 @@ void request_stop(int) { stop_requested = 1; }
 
 std::size_t read_count(int argc, char** argv, const std::string& flag, std::size_t fallback) {
     for (int i = 1; i + 1 < argc; ++i) {
-        if (argv[i] == flag) return static_cast<std::size_t>(std::strtoull(argv[i + 1], nullptr, 10));
+        if (argv[i] == flag) {
+            return static_cast<std::size_t>(std::strtoull(argv[i + 1], nullptr, 10));
+        }
     }
     return fallback;
 }

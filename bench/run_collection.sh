@@ -28,7 +28,10 @@ done
 scratch="$(mktemp -d)"
 server_pid=""
 cleanup() {
-    if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" || true; fi
+    if [[ -n "$server_pid" ]]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" || true
+    fi
     rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -47,8 +50,15 @@ echo "run_collection: federation of $entities entities signed in" \
 walk() {
     local engine="$1" store_line="$2" run="$3"
     local config="$scratch/$engine.toml"
-    printf 'domain = "https://ta.test"\nallow_http = true\ndata_dir = "%s"\nlog_level = "error"\n%s\n[fetch]\nretries = 0\n' \
-        "$scratch/data-$engine" "$store_line" >"$config"
+    cat >"$config" <<TOML
+domain = "https://ta.test"
+allow_http = true
+data_dir = "$scratch/data-$engine"
+log_level = "error"
+$store_line
+[fetch]
+retries = 0
+TOML
     /usr/bin/time -v "$walker_bin" -c "$config" "$anchor" --parallel "$parallel" \
         >"$scratch/walk.out" 2>"$scratch/walk.err"
     local seconds rss walked errors

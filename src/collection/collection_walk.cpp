@@ -539,8 +539,9 @@ std::vector<std::string> Walk::hinted_superiors(const Sighting& sighting) const 
     std::set<std::string> superiors;
     for (const auto& superior : sighting.superiors) {
         const auto& hints = sighting.entity->authority_hints;
-        const bool hinted = std::any_of(hints.begin(), hints.end(),
-                                        [&](const EntityId& hint) { return hint.str() == superior; });
+        const bool hinted =
+            std::any_of(hints.begin(), hints.end(),
+                        [&](const EntityId& hint) { return hint.str() == superior; });
         if (hinted) superiors.insert(superior);
     }
     return {superiors.begin(), superiors.end()};

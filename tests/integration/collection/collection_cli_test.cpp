@@ -142,7 +142,8 @@ protected:
         auto key = jose::Jwk::generate("ES256");
         ASSERT_TRUE(key);
         write_file(directory_ / "private.json", to_json(key->to_json()));
-        fs::permissions(directory_ / "private.json", fs::perms::owner_read | fs::perms::owner_write);
+        fs::permissions(directory_ / "private.json",
+                        fs::perms::owner_read | fs::perms::owner_write);
         write_file(directory_ / "publickeys" / (key->kid() + ".json"),
                    to_json(key->public_json()));
     }

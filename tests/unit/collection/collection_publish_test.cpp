@@ -200,7 +200,9 @@ TEST_P(PublishTest, AnnouncesChange) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, PublishTest, ::testing::Values("sqlite", "redis"),
-                         [](const ::testing::TestParamInfo<std::string>& engine) { return engine.param; });
+                         [](const ::testing::TestParamInfo<std::string>& engine) {
+                             return engine.param;
+                         });
 
 }  // namespace
 }  // namespace inmor::collection::testing

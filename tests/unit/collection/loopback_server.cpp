@@ -79,7 +79,8 @@ void LoopbackServer::serve(const std::shared_ptr<tcp::socket>& socket) {
 
         const std::size_t now_in_flight = ++in_flight_;
         std::size_t seen = max_concurrent_.load();
-        while (now_in_flight > seen && !max_concurrent_.compare_exchange_weak(seen, now_in_flight)) {
+        while (now_in_flight > seen &&
+               !max_concurrent_.compare_exchange_weak(seen, now_in_flight)) {
         }
         ++requests_;
 
@@ -99,7 +100,9 @@ void LoopbackServer::serve(const std::shared_ptr<tcp::socket>& socket) {
 LoopbackServer::Response LoopbackServer::respond(const std::string& target) const {
     std::shared_lock lock(routes_mutex_);
     const auto found = routes_.find(target);
-    if (found == routes_.end()) return Response{404, "application/json", R"({"error":"not_found"})"};
+    if (found == routes_.end()) {
+        return Response{404, "application/json", R"({"error":"not_found"})"};
+    }
     return found->second;
 }
 

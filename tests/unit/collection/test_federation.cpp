@@ -116,9 +116,8 @@ std::string TestFederation::list_target(const std::string& name) const {
 
 std::string TestFederation::fetch_target(const std::string& superior,
                                          const std::string& subordinate) const {
-    const std::string url =
-        resolver::subordinate_statement_url("/" + superior + "/fetch", entities_.at(subordinate).id);
-    return url;
+    return resolver::subordinate_statement_url("/" + superior + "/fetch",
+                                               entities_.at(subordinate).id);
 }
 
 void TestFederation::serve_statement(const std::string& target, const std::string& jwt) {
