@@ -142,6 +142,9 @@ private:
     void count_fetch();
 
     WalkResult finish(const fed::EntityConfiguration& anchor);
+    /// Drops the entities no chain of `authority_hints` connects to the anchor.
+    void drop_unchained(WalkResult& result);
+    void add_error(WalkResult& result, const std::string& entity_id, std::string reason) const;
     /// The superiors of `sighting` its `authority_hints` name, sorted.
     std::vector<std::string> hinted_superiors(const Sighting& sighting) const;
     void verify_trust_marks(const fed::EntityConfiguration& anchor, WalkResult& result);
@@ -497,24 +500,20 @@ WalkResult Walk::finish(const fed::EntityConfiguration& anchor) {
         if (sighting.entity) ids.push_back(id);
     }
     std::sort(ids.begin(), ids.end());
+    drop_unchained(result);
 
     for (const auto& id : ids) {
         Sighting& sighting = sightings_.at(id);
-        auto superiors = hinted_superiors(sighting);
-        if (superiors.empty()) {
-            ++result.stats.errors;
-            log()->warn("collection entity skipped entity_id={} reason={}", id,
-                        "authority_hints name none of the superiors it was listed under");
-            if (result.errors.size() < kMaxRecordedErrors) {
-                result.errors.push_back(
-                    {id, "", "authority_hints name none of the superiors it was listed under"});
-            }
-            sighting.entity.reset();
-            continue;
-        }
+        if (!sighting.entity) continue;
 
+        // Superiors that were dropped themselves are left out.
         boost::json::array superiors_json;
-        for (const auto& superior : superiors) superiors_json.emplace_back(superior);
+        for (const auto& superior : hinted_superiors(sighting)) {
+            const auto found = sightings_.find(superior);
+            const bool chained = superior == anchor_id_.str() ||
+                                 (found != sightings_.end() && found->second.entity);
+            if (chained) superiors_json.emplace_back(superior);
+        }
         result.snapshot.superiors.emplace_back(id, to_json(superiors_json));
 
         for (const auto& type : sighting.entity->entity_types) {
@@ -533,6 +532,49 @@ WalkResult Walk::finish(const fed::EntityConfiguration& anchor) {
     result.snapshot.last_updated = clock_.now();
     result.stats.entities = result.snapshot.entities.size();
     return result;
+}
+
+// A subordinate of a dropped intermediate cannot chain through it either,
+// so the entities kept are those reached from the anchor along superiors
+// their `authority_hints` name.
+void Walk::drop_unchained(WalkResult& result) {
+    std::map<std::string, std::vector<std::string>> hinted_by;  // superior -> entities
+    for (const auto& [id, sighting] : sightings_) {
+        if (!sighting.entity) continue;
+        for (const auto& superior : hinted_superiors(sighting)) {
+            hinted_by[superior].push_back(id);
+        }
+    }
+
+    std::set<std::string> chained;
+    std::vector<std::string> frontier{anchor_id_.str()};
+    while (!frontier.empty()) {
+        const std::string current = std::move(frontier.back());
+        frontier.pop_back();
+        const auto children = hinted_by.find(current);
+        if (children == hinted_by.end()) continue;
+        for (const auto& child : children->second) {
+            if (chained.insert(child).second) frontier.push_back(child);
+        }
+    }
+
+    for (auto& [id, sighting] : sightings_) {
+        if (!sighting.entity || chained.contains(id)) continue;
+        add_error(result, id,
+                  hinted_superiors(sighting).empty()
+                      ? "authority_hints name none of the superiors it was listed under"
+                      : "no chain of authority_hints leads from it to the trust anchor");
+        sighting.entity.reset();
+    }
+}
+
+void Walk::add_error(WalkResult& result, const std::string& entity_id,
+                     std::string reason) const {
+    log()->warn("collection entity skipped entity_id={} reason={}", entity_id, reason);
+    ++result.stats.errors;
+    if (result.errors.size() < kMaxRecordedErrors) {
+        result.errors.push_back({entity_id, "", std::move(reason)});
+    }
 }
 
 std::vector<std::string> Walk::hinted_superiors(const Sighting& sighting) const {

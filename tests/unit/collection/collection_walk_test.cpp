@@ -253,6 +253,35 @@ TEST_F(WalkTest, ExcludesEntityWithoutHint) {
     EXPECT_TRUE(has_error_about(*result, federation_.id("leaf"), "authority_hints"));
 }
 
+TEST_F(WalkTest, DropsSubordinatesOfUnchainedIntermediate) {
+    build_tree();
+    federation_.entity("ia").superiors.clear();  // ia names no superior
+    federation_.publish();
+
+    auto result = walk();
+
+    ASSERT_TRUE(result) << result.error().message();
+    EXPECT_THAT(entity_ids(*result), ElementsAre(federation_.id("leaf")));
+    EXPECT_TRUE(has_error_about(*result, federation_.id("ia"), "authority_hints name none"));
+    EXPECT_TRUE(has_error_about(*result, federation_.id("op"), "no chain"));
+    EXPECT_TRUE(has_error_about(*result, federation_.id("rp"), "no chain"));
+}
+
+TEST_F(WalkTest, KeepsOnlyChainedSuperiors) {
+    build_tree();
+    federation_.add("stray", true);  // an authority outside the tree
+    federation_.link("stray", "op");   // op names it too, but stray is never collected
+    federation_.link("ia", "stray");   // listed by ia, but stray names no superior
+    federation_.entity("stray").superiors.clear();
+    federation_.publish();
+
+    auto result = walk();
+
+    ASSERT_TRUE(result) << result.error().message();
+    EXPECT_THAT(superiors_of(*result, federation_.id("op")), ElementsAre(federation_.id("ia")));
+    EXPECT_TRUE(has_error_about(*result, federation_.id("stray"), "authority_hints"));
+}
+
 TEST_F(WalkTest, StopsAtDepthLimit) {
     federation_.add("ta", true);
     federation_.add("i1", true);
