@@ -99,11 +99,12 @@ inline constexpr std::size_t kMaxRecordedErrors = 1000;
 /// endpoint, `sub` percent-encoded) is verified with the superior's keys.
 /// Then the entity's own configuration is verified with its own `jwks` and
 /// with the keys the statement vouches for. Entities that publish a list
-/// endpoint are walked in turn. An entity found under several superiors is fetched once, and
-/// one that leads back into the tree (a loop) is not walked again. Its
-/// verified superiors are kept when its `authority_hints` name them. Trust
-/// Marks are verified against the anchor's `trust_mark_issuers` and
-/// `trust_mark_owners` with the keys of issuers found in the walk.
+/// endpoint are walked in turn. An entity found under several superiors is
+/// fetched once, and one that leads back into the tree (a loop) is not
+/// walked again. An entity is kept when superiors its `authority_hints`
+/// name connect it to the anchor, and it is recorded under those superiors
+/// only. Trust Marks are verified against the anchor's `trust_mark_issuers`
+/// and `trust_mark_owners` with the keys of issuers found in the walk.
 ///
 /// Errors below the anchor are counted in the result and the walk goes on.
 /// The walk fails (kTemporarilyUnavailable or kInvalidTrustChain, naming
