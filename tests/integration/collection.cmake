@@ -1,10 +1,3 @@
-# The collection walk's unit tests (tests/unit/collection) are registered
-# here until tests/CMakeLists.txt lists the concern among the unit folders.
-if(NOT TARGET collection_test)
-    add_subdirectory(${PROJECT_SOURCE_DIR}/tests/unit/collection
-        ${CMAKE_BINARY_DIR}/tests/unit/collection)
-endif()
-
 # Black-box: the built inmor-collection walks a loopback federation and the
 # built inmor serves the result, against the embedded store and Redis.
 add_executable(collection_cli_test ${CMAKE_CURRENT_LIST_DIR}/collection/collection_cli_test.cpp)
