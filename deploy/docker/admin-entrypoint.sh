@@ -23,6 +23,7 @@ admin="${bin_dir}/inmor-admin"
 # The image keeps the helper in /app/lib; the source tree in deploy/lib.
 for candidate in "$script_dir/lib/taconfig.sh" "$script_dir/../lib/taconfig.sh"; do
     if [[ -f "$candidate" ]]; then
+        # shellcheck source=SCRIPTDIR/../lib/taconfig.sh
         source "$candidate"
         break
     fi

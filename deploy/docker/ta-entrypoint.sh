@@ -5,6 +5,7 @@
 # deployment on a shared volume. Production mounts its own private.json and
 # leaves the variable unset. Then it runs the command (default: inmor).
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/../lib/taconfig.sh
 source /app/lib/taconfig.sh
 
 config="${INMOR_CONFIG:-/app/taconfig.toml}"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Reads the few taconfig.toml values the operations scripts need (the
 # federation store and the admin database), with the same environment
 # overrides and path rules as the binaries. Source it; it defines functions only.
