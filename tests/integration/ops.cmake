@@ -11,3 +11,15 @@ foreach(database sqlite postgres)
         SKIP_RETURN_CODE 77
         ENVIRONMENT "INMOR_BIN_DIR=$<TARGET_FILE_DIR:inmor-admin>")
 endforeach()
+
+foreach(section compose dockerfiles systemd systemd-collection proxy-nginx proxy-caddy
+        proxy-apache prometheus shell entrypoint entrypoint-postgres entrypoint-serve docs
+        docs-pending)
+    add_test(NAME deploy.${section}
+        COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/check-deploy.sh ${section})
+    set_tests_properties(deploy.${section} PROPERTIES
+        LABELS "integration;deploy"
+        TIMEOUT 600
+        SKIP_RETURN_CODE 77
+        ENVIRONMENT "INMOR_BIN_DIR=$<TARGET_FILE_DIR:inmor-admin>")
+endforeach()
