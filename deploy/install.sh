@@ -5,6 +5,7 @@
 #   /etc/systemd/system/inmor*.service, inmor*.timer
 #   /usr/lib/sysusers.d/inmor.conf, /etc/inmor/{taconfig.toml,inmor.env}
 #   /usr/local/share/doc/inmor/ (docs/), /usr/local/share/inmor/webui (webui/dist)
+#   /usr/local/share/inmor/scripts/backup.sh, restore.sh
 # Existing files in /etc/inmor are never overwritten.
 #
 #   bash deploy/install.sh [--bin-dir DIR]
@@ -52,6 +53,13 @@ if [[ -f "$root/webui/dist/index.html" ]]; then
 else
     echo "install: webui/dist not built (cd webui && npm ci && npm run build); no web UI" >&2
 fi
+
+# The backup scripts, with the helper they load from ../deploy/lib.
+install -d "$destdir/usr/local/share/inmor/scripts" "$destdir/usr/local/share/inmor/deploy/lib"
+install -m 0755 "$root/scripts/backup.sh" "$root/scripts/restore.sh" \
+    "$destdir/usr/local/share/inmor/scripts/"
+install -m 0644 "$root/deploy/lib/taconfig.sh" "$destdir/usr/local/share/inmor/deploy/lib/"
+echo "install: /usr/local/share/inmor/scripts/backup.sh, restore.sh"
 
 install_example() {
     local source="$1" target="$2" mode="$3"

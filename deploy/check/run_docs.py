@@ -4,22 +4,25 @@
 A fenced block runs when its info string carries the word `test`:
 
     ```sh test                          run in order, in the doc's scratch folder
-    ```sh test needs=serve,renew_subordinates   only when inmor-admin has them
+    ```sh test needs=serve,inmor-collection   only when inmor-admin has the
+                                        command, or the binary is built
     ```sh test background=http://127.0.0.1:8080/health
                                         start in the background, wait for the URL
     ```toml file=taconfig.toml          not run: written to the scratch folder
 
 Other blocks (plain ```sh, ```ini, ...) are for reading only. All blocks of one
-document run in one bash process (so variables carry over), with the built
+document run in one bash process (so variables carry over), in a scratch
+folder holding links to the source tree's scripts/ and deploy/, with the built
 binaries first on PATH. Test blocks may name only 127.0.0.1, localhost or
 hosts under .test; as root, each document runs in a network namespace of its
 own that has nothing but loopback.
 
     run_docs.py --bin-dir DIR --docs DIR --work DIR --mode current|pending
 
-`current` runs every document up to its first block whose commands this build
-lacks; `pending` runs the documents that have such blocks, all of them, and
-exits 77 (skipped) when a command is still missing. Exit 1 on any failure.
+`current` runs every block but those whose commands this build lacks (a block
+that depends on such a block must carry the same needs=); `pending` runs each
+document that has needs= blocks, whole, and exits 77 (skipped) while a command
+is still missing. Exit 1 on any failure.
 """
 import argparse
 import os
@@ -31,7 +34,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FENCE = re.compile(r"^```(\S*)(.*)$")
+FENCE = re.compile(r"^( *)```(\S*)(.*)$")
 URL_HOST = re.compile(r"https?://([^/:\s\"'`]+)")
 ALLOWED_HOSTS = {"127.0.0.1", "localhost"}
 PORTS = {"8080": "ta", "8000": "admin", "9100": "metrics", "9101": "admin_metrics"}
@@ -55,15 +58,19 @@ def parse_blocks(path: Path) -> list:
     index = 0
     while index < len(lines):
         match = FENCE.match(lines[index])
-        if not match or not match.group(1):
+        if not match or not match.group(2):
             index += 1
             continue
+        # A block inside a list item is indented; its lines lose that indent.
+        indent = len(match.group(1))
         start = index + 1
         end = start
-        while end < len(lines) and not lines[end].startswith("```"):
+        while end < len(lines) and not lines[end].lstrip(" ").startswith("```"):
             end += 1
-        block = Block(path.name, start, match.group(1), "\n".join(lines[start:end]) + "\n")
-        for word in match.group(2).split():
+        body = "\n".join(line[indent:] if line[:indent].isspace() else line
+                         for line in lines[start:end])
+        block = Block(path.name, start, match.group(2), body + "\n")
+        for word in match.group(3).split():
             if word == "test":
                 block.test = True
             elif word.startswith("needs="):
@@ -75,6 +82,12 @@ def parse_blocks(path: Path) -> list:
         blocks.append(block)
         index = end + 1
     return blocks
+
+
+def available_commands(bin_dir: Path) -> set:
+    """inmor-admin's subcommands and the names of the built binaries."""
+    binaries = {path.name for path in bin_dir.glob("inmor*") if path.is_file()}
+    return binaries | admin_commands(bin_dir)
 
 
 def admin_commands(bin_dir: Path) -> set:
@@ -156,6 +169,10 @@ def run_document(name: str, blocks: list, args, in_namespace: bool) -> bool:
     # Inside a namespace of its own the documented ports are free; otherwise
     # they are replaced with free ones.
     ports = {name: (port if in_namespace else free_port()) for port, name in PORTS.items()}
+    # Documents call scripts/backup.sh and friends as seen from the source tree.
+    source_root = args.docs.resolve().parent
+    for folder in ("scripts", "deploy"):
+        (scratch / folder).symlink_to(source_root / folder)
     script = scratch / "doc-commands.sh"
     script.write_text(build_script(blocks, ports, scratch))
 
@@ -185,7 +202,7 @@ def main() -> int:
     args = parser.parse_args()
     args.bin_dir = args.bin_dir.resolve()
 
-    available = admin_commands(args.bin_dir)
+    available = available_commands(args.bin_dir)
     in_namespace = os.geteuid() == 0 and shutil.which("unshare") and shutil.which("ip")
     if not in_namespace:
         print("note: not root, so documents run without a network namespace; "
@@ -207,14 +224,11 @@ def main() -> int:
                 continue
             selected = blocks
         else:
-            selected = []
-            for block in blocks:
-                if set(block.needs) - available:
-                    later = len(blocks) - len(selected)
-                    print(f"note {path.name}: {later} blocks from line {block.line} on wait "
-                          f"for {', '.join(missing)} (check docs-pending)")
-                    break
-                selected.append(block)
+            selected = [block for block in blocks if not set(block.needs) - available]
+            waiting = [str(block.line) for block in blocks if set(block.needs) - available]
+            if waiting:
+                print(f"note {path.name}: blocks at lines {', '.join(waiting)} wait for "
+                      f"{', '.join(missing)} (docs-pending runs them)")
         if not selected or not any(block.test for block in selected):
             continue
         ran += 1
