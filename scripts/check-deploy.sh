@@ -82,7 +82,8 @@ free_port() {
 
 wait_for_url() {
     local url="$1"
-    for _ in $(seq 150); do
+    # Up to 30 s: sanitizer builds start slowly on a loaded machine.
+    for _ in $(seq 300); do
         curl -s -k -o /dev/null "$url" && return 0
         sleep 0.1
     done

@@ -151,7 +151,7 @@ def build_script(blocks: list, ports: dict, log_dir: Path) -> str:
             lines.append(f"( {text} ) > {quoted(str(log))} 2>&1 &")
             lines.append("background_pids+=($!)")
             lines.append(
-                f"for _ in $(seq 150); do curl -s -o /dev/null {quoted(url)} && break;"
+                f"for _ in $(seq 300); do curl -s -o /dev/null {quoted(url)} && break;"
                 " sleep 0.1; done")
             lines.append(f"curl -s -o /dev/null {quoted(url)} || "
                          f"{{ echo 'nothing answers at {url}; log:' >&2; "

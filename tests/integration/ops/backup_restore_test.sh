@@ -50,7 +50,8 @@ free_port() {
 
 wait_for_http() {
     local url="$1"
-    for _ in $(seq 100); do
+    # Up to 30 s: sanitizer builds start slowly on a loaded machine.
+    for _ in $(seq 300); do
         curl --silent --output /dev/null "$url" && return 0
         sleep 0.1
     done
@@ -99,10 +100,11 @@ if [[ "$mode" == postgres ]]; then
     redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
         --dir "$work" --logfile "$work/redis.log" &
     pids+=($!)
-    for _ in $(seq 50); do
+    for _ in $(seq 100); do
         redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
         sleep 0.1
     done
+    redis-cli -p "$redis_port" ping >/dev/null 2>&1 || fail "redis-server did not start"
     store_line="redis_uri = \"redis://127.0.0.1:$redis_port\""
 fi
 
