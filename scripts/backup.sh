@@ -9,7 +9,7 @@
 # SQLite is copied with sqlite3's online backup, so the admin may keep
 # running; PostgreSQL is dumped with pg_dump as plain SQL (one consistent
 # snapshot). DIR (default inmor-backup-UTCTIME) is created mode 0700 because
-# it holds private.json; MANIFEST lists every file with its SHA-256.
+# it contains private.json; MANIFEST lists every file with its SHA-256.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/../deploy/lib/taconfig.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/deploy/lib/taconfig.sh"

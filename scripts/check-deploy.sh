@@ -3,7 +3,7 @@
 # machine and without a Docker engine:
 #
 #   compose            docker-compose config on docker-compose.yml, alone and
-#                      with docker-compose.prod.yml, and what the merge holds
+#                      with docker-compose.prod.yml, and what the merge contains
 #   dockerfiles        build steps, user 999, health checks, COPY sources, the
 #                      runtime packages against the libraries the binaries
 #                      link, the frontend's nginx -t, the images' taconfig.toml
@@ -102,8 +102,8 @@ admin_has_command() {
         awk '/^Subcommands:/ {on = 1; next} on {print $1}' | grep -qx "$1"
 }
 
-# A scratch instance on the embedded store: keys, migrated database, the
-# entity configuration published. Prints nothing; the folder is $1.
+# Creates a scratch instance in folder $1 on the embedded store: keys, a
+# migrated database and a published entity configuration.
 make_instance() {
     local dir="$1" port="$2" extra="${3:-}"
     mkdir -p "$dir"
@@ -422,8 +422,8 @@ run_proxy_requests() {
         fail "entity configuration through the proxy: status $status"
     fi
 
-    # A form POST must reach the server intact: the proxied answer equals the
-    # direct one.
+    # A form POST must reach the server intact, so the proxied response must
+    # equal the direct one.
     local direct proxied
     direct="$(curl -s -w ' %{http_code}' -d 'trust_mark=not.a.mark' \
         "http://127.0.0.1:$ta_port/trust_mark_status")"
@@ -496,7 +496,7 @@ check_proxy_caddy() {
     fi
     local dir="$work/caddy"
     mkdir -p "$dir"
-    # Validation provisions the TLS automation; the empty namespace makes sure
+    # Validation provisions the TLS automation. The empty namespace makes sure
     # that nothing can leave this machine while it does.
     if unshare --net env HOME="$dir" XDG_DATA_HOME="$dir" XDG_CONFIG_HOME="$dir" \
         caddy validate --adapter caddyfile --config "$root/deploy/proxy/caddy/Caddyfile" \
@@ -627,7 +627,7 @@ entrypoint_round() {
     INMOR_CONFIG="$dir/taconfig.toml" INMOR_BIN_DIR="$bin_dir" \
         bash "$root/deploy/docker/admin-entrypoint.sh" init > "$dir/second.log" 2>&1 ||
         { fail "second entrypoint init: $(cat "$dir/second.log")"; return 1; }
-    grep -q 'holds an entity configuration; no rebuild' "$dir/second.log" &&
+    grep -q 'contains an entity configuration; no rebuild' "$dir/second.log" &&
         ok "a second init leaves the filled store alone" ||
         fail "second init did not see the filled store: $(cat "$dir/second.log")"
 }

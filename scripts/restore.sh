@@ -75,7 +75,7 @@ restore_files_back() {
 restore_sqlite() {
     local path="$1"
     if [[ ! -f "$backup_dir/admin.db" ]]; then
-        echo "restore: the backup holds no admin.db, but the configuration names SQLite" >&2
+        echo "restore: the backup contains no admin.db, but the configuration names SQLite" >&2
         exit 1
     fi
     if [[ -e "$path" && "$force" != true ]]; then
@@ -84,7 +84,7 @@ restore_sqlite() {
     fi
     mkdir -p "$(dirname "$path")"
     # Copy beside the target, then rename over it, so a failure leaves the old
-    # file whole; its -wal and -shm files belong to the old content.
+    # file whole. The old -wal and -shm files belong to the old content.
     sqlite3 "$backup_dir/admin.db" ".backup '$path.restoring'"
     rm -f "$path-wal" "$path-shm"
     mv -f "$path.restoring" "$path"
@@ -94,14 +94,14 @@ restore_sqlite() {
 restore_postgres() {
     local url="$1" tables
     if [[ ! -f "$backup_dir/admin.sql" ]]; then
-        echo "restore: the backup holds no admin.sql, but the configuration names PostgreSQL" >&2
+        echo "restore: the backup contains no admin.sql, but the configuration names PostgreSQL" >&2
         exit 1
     fi
     tables="$(psql -X -q -t -A --dbname="$url" \
         -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")"
     if [[ "$tables" != 0 ]]; then
         if [[ "$force" != true ]]; then
-            echo "restore: the database holds $tables tables; use an empty database or --force" >&2
+            echo "restore: the database contains $tables tables; use an empty database or --force" >&2
             exit 1
         fi
         PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 \

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Loopback HTTP server standing in for an upstream behind a proxy example.
 
-Every request is answered 200 with a JSON description of what arrived
+Every request gets a 200 response with a JSON description of what arrived
 (method, path, headers, body as hex), so check-deploy.sh can see what the
 proxy forwarded. It binds 127.0.0.1 only and prints its port on the first line.
 

@@ -14,7 +14,7 @@ Other blocks (plain ```sh, ```ini, ...) are for reading only. All blocks of one
 document run in one bash process (so variables carry over), in a scratch
 folder holding links to the source tree's scripts/ and deploy/, with the built
 binaries first on PATH. Test blocks may name only 127.0.0.1, localhost or
-hosts under .test; as root, each document runs in a network namespace of its
+hosts under .test. As root, each document runs in a network namespace of its
 own that has nothing but loopback.
 
     run_docs.py --bin-dir DIR --docs DIR --work DIR --mode current|pending
@@ -61,7 +61,7 @@ def parse_blocks(path: Path) -> list:
         if not match or not match.group(2):
             index += 1
             continue
-        # A block inside a list item is indented; its lines lose that indent.
+        # A block inside a list item is indented, so its lines lose that indent.
         indent = len(match.group(1))
         start = index + 1
         end = start
@@ -154,7 +154,7 @@ def build_script(blocks: list, ports: dict, log_dir: Path) -> str:
                 f"for _ in $(seq 300); do curl -s -o /dev/null {quoted(url)} && break;"
                 " sleep 0.1; done")
             lines.append(f"curl -s -o /dev/null {quoted(url)} || "
-                         f"{{ echo 'nothing answers at {url}; log:' >&2; "
+                         f"{{ echo 'no response from {url}; log:' >&2; "
                          f"cat {quoted(str(log))} >&2; exit 1; }}")
         else:
             lines.append(text)
@@ -166,7 +166,7 @@ def run_document(name: str, blocks: list, args, in_namespace: bool) -> bool:
     scratch = Path(args.work) / Path(name).stem
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
-    # Inside a namespace of its own the documented ports are free; otherwise
+    # Inside a namespace of its own the documented ports are free. Otherwise
     # they are replaced with free ones.
     ports = {name: (port if in_namespace else free_port()) for port, name in PORTS.items()}
     # Documents call scripts/backup.sh and friends as seen from the source tree.

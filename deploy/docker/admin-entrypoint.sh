@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Entrypoint of the admin image, also usable outside a container: applies
-# database migrations, rebuilds the federation store from the durable data
-# when it holds no entity configuration (a new or flushed Redis, a lost
-# embedded store), then starts the admin service.
+# Entrypoint of the admin image, also usable outside a container. It applies
+# database migrations and rebuilds the federation store from the durable data
+# when the store contains no entity configuration (a new or flushed Redis, a
+# lost embedded store). Then it starts the admin service.
 #
 #   admin-entrypoint.sh [serve]      migrate, rebuild when empty, exec serve
 #   admin-entrypoint.sh init         migrate and rebuild when empty, then exit
@@ -20,7 +20,7 @@ config="${INMOR_CONFIG:-/app/taconfig.toml}"
 bin_dir="${INMOR_BIN_DIR:-/app}"
 admin="${bin_dir}/inmor-admin"
 
-# The image keeps the helper in /app/lib; the source tree in deploy/lib.
+# The image keeps the helper in /app/lib, the source tree in deploy/lib.
 for candidate in "$script_dir/lib/taconfig.sh" "$script_dir/../lib/taconfig.sh"; do
     if [[ -f "$candidate" ]]; then
         # shellcheck source=SCRIPTDIR/../lib/taconfig.sh
@@ -76,7 +76,7 @@ create_first_user() {
 # historical keys first, then trust marks, then subordinate statements.
 rebuild_federation_store() {
     if taconfig_store_has_entity_configuration "$config"; then
-        log "federation store holds an entity configuration; no rebuild"
+        log "federation store contains an entity configuration; no rebuild"
         return 0
     fi
     log "federation store is empty; rebuilding from the durable data"
@@ -86,7 +86,7 @@ rebuild_federation_store() {
     for command in reload_issued_tms renew_subordinates; do
         if has_command "$command"; then
             # One failing item (an unreachable subordinate) must not keep the
-            # admin from starting; the command prints which one failed.
+            # admin from starting. The command prints which item failed.
             run_admin "$command" || log "command failed command=${command}; continuing"
         else
             log "skipped command=${command}: this inmor-admin build does not have it"

@@ -105,10 +105,10 @@ taconfig_override_database_host() {
 }
 
 # taconfig_store_has_entity_configuration CONFIG: succeeds when the federation
-# store holds a published entity configuration (inmor:entity_id).
-# NOTE: for the embedded store this reads the SQLite file directly
-# (table `strings` in DATA_DIR/federation.db, the layout of
-# src/storage/sqlite/sqlite_store.cpp); a change of that schema must be
+# store contains a published entity configuration (inmor:entity_id).
+# NOTE: for the embedded store this reads the SQLite file directly: table
+# `strings` in DATA_DIR/federation.db, the layout of
+# src/storage/sqlite/sqlite_store.cpp. A change of that schema must be
 # mirrored here.
 taconfig_store_has_entity_configuration() {
     local config="$1" redis_uri

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Backs up and restores a real admin database with scripts/backup.sh and
-# scripts/restore.sh, and checks that nothing is lost: the restored database
-# dumps to the same SQL as the original at backup time, the key files come
-# back byte for byte, and restore --rebuild refills an emptied federation
-# store so a real inmor serves the entity configuration and historical keys.
+# scripts/restore.sh, and checks that nothing is lost. The restored database
+# dumps to the same SQL as the original at backup time, and the key files come
+# back byte for byte. restore --rebuild refills an emptied federation store,
+# so a real inmor serves the entity configuration and historical keys.
 #
 #   backup_restore_test.sh sqlite     embedded store, SQLite admin database
 #   backup_restore_test.sh postgres   Redis (own loopback instance) and
