@@ -13,8 +13,10 @@
 #   proxy-nginx        nginx -t, then the example run on loopback in front of
 #                      inmor and an echo server: redirects, TLS, POST bodies,
 #                      forwarded headers, allow list and basic auth
-#   proxy-caddy        caddy validate (in a network namespace of its own)
-#   proxy-apache       apache2 -t with the modules the example names
+#   proxy-caddy        caddy validate, then the same run as for nginx, inside
+#                      a network namespace of its own
+#   proxy-apache       apache2 -t, then the same run as for nginx, inside a
+#                      network namespace of its own
 #   prometheus         promtool check and unit tests of the alert rules, and
 #                      every server metric they use present on /metrics
 #   shell              shellcheck on the deployment scripts
@@ -355,10 +357,7 @@ check_proxy_nginx() {
     https_port="$(free_port)"
     ta_port="$(free_port)"
 
-    python3 "$root/deploy/check/echo_server.py" > "$dir/echo.port" &
-    started_pids+=($!)
-    for _ in $(seq 50); do [[ -s "$dir/echo.port" ]] && break; sleep 0.1; done
-    echo_port="$(head -1 "$dir/echo.port")"
+    start_echo_server "$dir"
 
     # The example with loopback ports, throwaway certificates and the echo
     # server in place of the admin (the admin's own tests cover its side).
@@ -407,7 +406,9 @@ run_proxy_requests() {
 
     read -r status location < <(curl -s -o /dev/null -w '%{http_code} %{redirect_url}\n' \
         -X POST -d 'a=b' -H 'Host: taapi.example.org' "http://127.0.0.1:$http_port/api/v1/x")
-    if [[ "$status" == 308 && "$location" == https://taapi.example.org/api/v1/x ]]; then
+    # Caddy names the https port in the redirect when it is not 443.
+    if [[ "$status" == 308 && "$location" =~ ^https://taapi\.example\.org(:$https_port)?/api/v1/x$ ]]
+    then
         ok "http redirects to https with 308, which keeps a POST body"
     else
         fail "http redirect: status $status location $location (expected 308 to https)"
@@ -485,26 +486,83 @@ sys.exit(1 if problems else 0)
 PY
 }
 
+# Starts the echo server standing in for the admin and sets echo_port. Not
+# called in a subshell, so that its PID reaches started_pids.
+start_echo_server() {
+    local dir="$1"
+    python3 "$root/deploy/check/echo_server.py" > "$dir/echo.port" 2>/dev/null &
+    started_pids+=($!)
+    for _ in $(seq 50); do [[ -s "$dir/echo.port" ]] && break; sleep 0.1; done
+    echo_port="$(head -1 "$dir/echo.port")"
+}
+
+# Runs this script's section $1 again inside a network namespace that has only
+# loopback, so servers that might reach out (Caddy's certificate automation)
+# cannot. Returns 1 when that is not possible here.
+rerun_in_namespace() {
+    if [[ -n "${INMOR_CHECK_IN_NAMESPACE:-}" ]]; then
+        return 1
+    fi
+    if [[ $(id -u) -ne 0 ]] || ! command -v unshare >/dev/null || ! command -v ip >/dev/null; then
+        skip "$1 runs only inside a network namespace (needs root, unshare and ip)"
+        return 0
+    fi
+    local output status
+    # shellcheck disable=SC2016  # $0 and $1 expand in the inner shell
+    output="$(INMOR_CHECK_IN_NAMESPACE=1 INMOR_BIN_DIR="$bin_dir" unshare --net bash -c \
+        'ip link set lo up && exec bash "$0" "$1"' "$root/scripts/check-deploy.sh" "$1")"
+    status=$?
+    echo "$output" | grep -v -E "^(== |PASS |FAIL |SKIPPED )"
+    case "$status" in
+        0) ;;
+        77) skip "$(echo "$output" | sed -n 's/^SKIPPED [^:]*: //p')" ;;
+        *) section_status=FAIL ;;
+    esac
+    return 0
+}
+
 check_proxy_caddy() {
     if ! command -v caddy >/dev/null; then
         skip "caddy is not installed (Debian package caddy)"
         return
     fi
-    if [[ $(id -u) -ne 0 ]] || ! command -v unshare >/dev/null; then
-        skip "caddy validate runs only inside a network namespace (needs root and unshare)"
-        return
-    fi
-    local dir="$work/caddy"
-    mkdir -p "$dir"
-    # Validation provisions the TLS automation. The empty namespace makes sure
-    # that nothing can leave this machine while it does.
-    if unshare --net env HOME="$dir" XDG_DATA_HOME="$dir" XDG_CONFIG_HOME="$dir" \
+    rerun_in_namespace proxy-caddy && return
+    need_binaries || return
+    local dir="$work/caddy" http_port https_port ta_port echo_port
+    make_certificates "$dir"
+    if env HOME="$dir" XDG_DATA_HOME="$dir" XDG_CONFIG_HOME="$dir" \
         caddy validate --adapter caddyfile --config "$root/deploy/proxy/caddy/Caddyfile" \
         > "$dir/validate.log" 2>&1; then
         ok "caddy validate on deploy/proxy/caddy/Caddyfile"
     else
         fail "caddy validate: $(tail -5 "$dir/validate.log")"
+        return
     fi
+
+    # The example with loopback ports, the throwaway certificate and password,
+    # and the echo server in place of the admin.
+    http_port="$(free_port)"
+    https_port="$(free_port)"
+    ta_port="$(free_port)"
+    start_echo_server "$dir"
+    {
+        printf '{\n\tadmin off\n\thttp_port %s\n\thttps_port %s\n}\n' "$http_port" "$https_port"
+        sed -e "s|reverse_proxy 127.0.0.1:8080|tls $dir/fullchain.pem $dir/privkey.pem\\n\\treverse_proxy 127.0.0.1:$ta_port|" \
+            -e "s|^\\(taapi.example.org, taui.example.org {\\)|\\1\\n\\ttls $dir/fullchain.pem $dir/privkey.pem|" \
+            -e "s|reverse_proxy 127.0.0.1:8000|reverse_proxy 127.0.0.1:$echo_port|" \
+            -e "s|operator \\\$2a.*|operator $(caddy hash-password --plaintext check-password)|" \
+            "$root/deploy/proxy/caddy/Caddyfile"
+    } > "$dir/Caddyfile"
+
+    make_instance "$dir/ta" "$ta_port" || { fail "scratch instance did not start"; return; }
+    start_inmor "$dir/ta"
+    env HOME="$dir" XDG_DATA_HOME="$dir" XDG_CONFIG_HOME="$dir" \
+        caddy run --adapter caddyfile --config "$dir/Caddyfile" > "$dir/caddy.log" 2>&1 &
+    started_pids+=($!)
+    wait_for_url "http://127.0.0.1:$ta_port/health" || { fail "inmor did not start"; return; }
+    wait_for_url "http://127.0.0.1:$http_port/" ||
+        { fail "caddy did not start: $(tail -5 "$dir/caddy.log")"; return; }
+    run_proxy_requests "$dir" "$http_port" "$https_port" "$ta_port"
 }
 
 check_proxy_apache() {
@@ -513,26 +571,50 @@ check_proxy_apache() {
         skip "apache2 is not installed (Debian package apache2-bin)"
         return
     fi
+    rerun_in_namespace proxy-apache && return
+    need_binaries || return
     local dir="$work/apache" modules=/usr/lib/apache2/modules module
+    local http_port https_port ta_port echo_port
     make_certificates "$dir"
+    http_port="$(free_port)"
+    https_port="$(free_port)"
+    ta_port="$(free_port)"
+    start_echo_server "$dir"
     {
         echo "ServerRoot $dir"
         echo "PidFile $dir/httpd.pid"
         echo "ErrorLog $dir/error.log"
-        echo "Listen 127.0.0.1:$(free_port)"
+        echo "User www-data"
+        echo "Group www-data"
+        echo "Listen 127.0.0.1:$http_port"
+        echo "Listen 127.0.0.1:$https_port"
         echo "LoadModule mpm_event_module $modules/mod_mpm_event.so"
         for module in authn_core authz_core authz_host authz_user auth_basic authn_file \
             headers rewrite ssl proxy proxy_http http2 alias; do
             echo "LoadModule ${module}_module $modules/mod_${module}.so"
         done
         sed -e "s|/etc/ssl/inmor/|$dir/|" -e "s|/etc/apache2/inmor-admin.htpasswd|$dir/htpasswd|" \
+            -e "s|<VirtualHost \\*:80>|<VirtualHost 127.0.0.1:$http_port>|" \
+            -e "s|<VirtualHost \\*:443>|<VirtualHost 127.0.0.1:$https_port>|" \
+            -e "s|http://127.0.0.1:8080/|http://127.0.0.1:$ta_port/|" \
+            -e "s|http://127.0.0.1:8000/|http://127.0.0.1:$echo_port/|" \
             "$root/deploy/proxy/apache/inmor.conf"
     } > "$dir/httpd.conf"
     if "$apache" -t -f "$dir/httpd.conf" > "$dir/t.log" 2>&1; then
         ok "apache2 -t on deploy/proxy/apache/inmor.conf"
     else
         fail "apache2 -t: $(cat "$dir/t.log")"
+        return
     fi
+
+    make_instance "$dir/ta" "$ta_port" || { fail "scratch instance did not start"; return; }
+    start_inmor "$dir/ta"
+    "$apache" -f "$dir/httpd.conf" -DFOREGROUND > "$dir/apache.log" 2>&1 &
+    started_pids+=($!)
+    wait_for_url "http://127.0.0.1:$ta_port/health" || { fail "inmor did not start"; return; }
+    wait_for_url "http://127.0.0.1:$http_port/" ||
+        { fail "apache did not start: $(tail -5 "$dir/error.log")"; return; }
+    run_proxy_requests "$dir" "$http_port" "$https_port" "$ta_port"
 }
 
 # --- prometheus ----------------------------------------------------------------
