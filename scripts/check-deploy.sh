@@ -242,19 +242,48 @@ check_frontend_nginx() {
         skip "nginx is not installed"
         return
     fi
-    local dir="$work/frontend"
-    mkdir -p "$dir/conf.d"
-    sed -e "s|/tmp/nginx|$dir|g" "$root/deploy/docker/frontend-nginx.conf" > "$dir/nginx.conf"
+    local dir="$work/frontend" port echo_port
+    mkdir -p "$dir/conf.d" "$dir/ui/assets"
+    chmod a+rx "$work" "$dir" "$dir/ui" "$dir/ui/assets"
+    echo '<!doctype html><title>inmor check</title>' > "$dir/ui/index.html"
+    echo 'console.log(1)' > "$dir/ui/assets/app-0123abcd.js"
+    chmod a+r "$dir/ui/index.html" "$dir/ui/assets/app-0123abcd.js"
+    port="$(free_port)"
+    start_echo_server "$dir"
+
+    # The image's main configuration with its /tmp paths moved here, and the
+    # web UI's site template filled as the image's entrypoint fills it.
+    sed -e "s|/tmp/nginx|$dir|g" -e "s|access_log /dev/stdout;|access_log $dir/access.log;|" \
+        "$root/deploy/docker/frontend-nginx.conf" > "$dir/nginx.conf"
     # shellcheck disable=SC2016  # the single quotes keep the names for envsubst
-    INMOR_FRONTEND_LISTEN="127.0.0.1:$(free_port)" INMOR_UI_ROOT="$dir/ui" \
-        INMOR_ADMIN_UPSTREAM=127.0.0.1:8000 \
+    INMOR_FRONTEND_LISTEN="127.0.0.1:$port" INMOR_UI_ROOT="$dir/ui" \
+        INMOR_ADMIN_UPSTREAM="127.0.0.1:$echo_port" \
         envsubst '${INMOR_FRONTEND_LISTEN} ${INMOR_UI_ROOT} ${INMOR_ADMIN_UPSTREAM}' \
         < "$root/webui/nginx/default.conf.template" > "$dir/conf.d/default.conf"
-    if nginx -t -q -c "$dir/nginx.conf" -g "error_log $dir/error.log;" 2> "$dir/t.log"; then
-        ok "frontend nginx configuration passes nginx -t"
-    else
+    if ! nginx -t -q -c "$dir/nginx.conf" -g "error_log $dir/error.log;" 2> "$dir/t.log"; then
         fail "frontend nginx -t: $(cat "$dir/t.log")"
+        return
     fi
+    ok "frontend nginx configuration passes nginx -t"
+
+    nginx -c "$dir/nginx.conf" -g "daemon off; error_log $dir/error.log;" 2>/dev/null &
+    started_pids+=($!)
+    wait_for_url "http://127.0.0.1:$port/" || { fail "frontend nginx did not start"; return; }
+    curl -s "http://127.0.0.1:$port/" | grep -q 'inmor check' &&
+        ok "frontend serves index.html" || fail "frontend did not serve index.html"
+    curl -s -D - -o /dev/null "http://127.0.0.1:$port/assets/app-0123abcd.js" |
+        grep -qi '^cache-control: public, immutable' &&
+        ok "frontend serves hashed assets as immutable" ||
+        fail "frontend assets lack Cache-Control: public, immutable"
+    curl -s -X POST -d 'x=1' "http://127.0.0.1:$port/api/v1/auth/login" > "$dir/echo.json"
+    python3 - "$dir/echo.json" <<'PY' && ok "frontend passes /api/ to the admin with its body" ||
+import json, sys
+seen = json.load(open(sys.argv[1]))
+sys.exit(0 if seen["path"] == "/api/v1/auth/login" and seen["method"] == "POST"
+         and bytes.fromhex(seen["body_hex"]) == b"x=1"
+         and seen["headers"].get("x-forwarded-proto") == "http" else 1)
+PY
+        fail "frontend /api/ request did not reach the admin intact: $(cat "$dir/echo.json")"
 }
 
 # --- systemd ------------------------------------------------------------------
