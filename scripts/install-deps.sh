@@ -23,9 +23,13 @@ test_packages=(
 
 bench_packages=(wrk nginx-light util-linux)
 
+# The deployment checks (scripts/check-deploy.sh): compose files, reverse-proxy
+# examples, alert rules, shell scripts. systemd provides systemd-analyze.
+deploy_packages=(docker-compose caddy apache2-bin prometheus shellcheck systemd gettext-base)
+
 packages=("${build_packages[@]}")
 if [[ "${INMOR_DEPS:-all}" != runtime ]]; then
-    packages+=("${test_packages[@]}" "${bench_packages[@]}")
+    packages+=("${test_packages[@]}" "${bench_packages[@]}" "${deploy_packages[@]}")
 fi
 
 # Node.js may come from elsewhere (this image ships one with npm); Debian's npm
