@@ -1,0 +1,57 @@
+// The outcome of an admin action (create, update, sign, publish) shared by
+// the API handlers, the management commands and the scheduler: a value, or a
+// failure with the HTTP status the admin API answers it with.
+#pragma once
+
+#include "admin/api/api_route.h"
+#include "common/error.h"
+
+#include <boost/assert/source_location.hpp>
+#include <boost/system/result.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace inmor::admin {
+
+/// What an action needs: the configuration, the stores, the keys, the
+/// fetcher and the clock of the running admin.
+using AdminServices = api::AdminServices;
+
+/// A failed action. `status` is what the API answers (400 bad input, 403
+/// duplicate with `id`, 404 unknown id, 422 a rule the data breaks, 502 the
+/// subordinate could not be fetched, 503 a store unavailable); the scheduler
+/// and the commands print `message`.
+struct ActionError {
+    unsigned status = 400;
+    std::string message;
+    std::optional<std::int64_t> id;
+};
+
+/// Thrown only by `ActionResult::value()` on an error.
+class ActionException : public std::exception {
+public:
+    explicit ActionException(ActionError error) : error_(std::move(error)) {}
+    const char* what() const noexcept override { return error_.message.c_str(); }
+    const ActionError& error() const { return error_; }
+
+private:
+    ActionError error_;
+};
+
+[[noreturn]] void throw_exception_from_error(const ActionError& error,
+                                             const boost::source_location& location);
+
+template <class T>
+using ActionResult = boost::system::result<T, ActionError>;
+
+/// Translates a lower layer's Error: kInvalidRequest 400, kNotFound 404,
+/// kInvalidMetadata and kInvalidTrustChain 422, kTemporarilyUnavailable 503,
+/// anything else 503 with a generic message (the detail goes to the log).
+ActionError action_error(const Error& error);
+
+/// The API's error answer for an action error.
+api::ApiError to_api_error(const ActionError& error);
+
+}  // namespace inmor::admin
