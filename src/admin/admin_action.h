@@ -24,6 +24,13 @@ using AdminServices = api::AdminServices;
 /// subordinate could not be fetched, 503 a store unavailable); the scheduler
 /// and the commands print `message`.
 struct ActionError {
+    ActionError() = default;
+    // A constructor (not an aggregate), so a lone integer never converts to
+    // an error inside ActionResult<std::int64_t>.
+    ActionError(unsigned status_code, std::string text,
+                std::optional<std::int64_t> existing_id = std::nullopt)
+        : status(status_code), message(std::move(text)), id(existing_id) {}
+
     unsigned status = 400;
     std::string message;
     std::optional<std::int64_t> id;

@@ -73,6 +73,21 @@ ActionResult<SubordinateRenewal> renew_subordinate(const AdminServices& services
 ActionResult<void> republish_subordinate(const AdminServices& services,
                                          const Subordinate& subordinate);
 
+/// A list request of the web UI: a page, a case-insensitive substring of the
+/// entity identifier, an active filter, and a sort key (`id`, `entityid`,
+/// `expire_at`, `active`, `updated_at`; a leading `-` sorts descending).
+struct SubordinateQuery {
+    PageRequest page;
+    std::string search;
+    std::optional<bool> active;
+    std::string sort = "id";
+};
+
+/// One page of subordinates matching `query`, with the total count.
+/// kInvalidRequest naming `sort` for an unknown key.
+Result<Page<Subordinate>> search_subordinates(SqlExecutor& executor,
+                                              const SubordinateQuery& query);
+
 /// Every subordinate, page by page, for the commands and the scheduler.
 Result<std::vector<Subordinate>> all_subordinates(SqlExecutor& executor);
 
