@@ -99,7 +99,7 @@ storage::EntityKind entity_kind_of_jwt(const std::string& entity_configuration) 
 }
 
 std::string fetch_endpoint_of(const std::string& domain) {
-    return json::value_to<std::string>(federation_endpoints(domain).at("federation_fetch_endpoint"));
+    return std::string(federation_endpoints(domain).at("federation_fetch_endpoint").as_string());
 }
 
 Result<json::object> trust_mark_claims(const Config& config, const TrustMarkType& type,
