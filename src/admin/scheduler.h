@@ -64,7 +64,8 @@ std::size_t renew_trust_marks(const AdminServices& services, const AuditActor& a
 /// period and skips the run when another replica holds it.
 class Scheduler {
 public:
-    /// `holder` names this replica in the locks (host and process id are a
+    /// The scheduler keeps a copy of `services`, whose referents must outlive
+    /// it. `holder` names this replica in the locks (host and process id are a
     /// good choice). `collection_walk` is run as the collection_walk job
     /// when given; it returns false on failure.
     Scheduler(const AdminServices& services, std::string holder,
@@ -93,7 +94,7 @@ private:
     std::chrono::seconds jitter(std::chrono::seconds period);
     bool run_job_body(std::string_view job);
 
-    const AdminServices& services_;
+    AdminServices services_;  // a copy: it holds references only
     std::string holder_;
     std::function<bool()> collection_walk_;
     std::vector<Job> jobs_;
