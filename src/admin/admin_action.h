@@ -1,6 +1,6 @@
-// The outcome of an admin action (create, update, sign, publish) shared by
-// the API handlers, the management commands and the scheduler: a value, or a
-// failure with the HTTP status the admin API answers it with.
+// The result type of admin actions (create, update, sign, publish), shared by
+// the API handlers, the management commands and the scheduler. A failure
+// carries the HTTP status the admin API returns for it.
 #pragma once
 
 #include "admin/api/api_route.h"
@@ -15,14 +15,14 @@
 
 namespace inmor::admin {
 
-/// What an action needs: the configuration, the stores, the keys, the
-/// fetcher and the clock of the running admin.
+/// The dependencies of an action: configuration, stores, keys, fetcher and
+/// clock of the running admin.
 using AdminServices = api::AdminServices;
 
-/// A failed action. `status` is what the API answers (400 bad input, 403
-/// duplicate with `id`, 404 unknown id, 422 a rule the data breaks, 502 the
-/// subordinate could not be fetched, 503 a store unavailable); the scheduler
-/// and the commands print `message`.
+/// A failed action. `status` is the HTTP status the API returns: 400 invalid
+/// input, 403 a duplicate (with `id`), 404 an unknown id, 422 data that breaks
+/// a federation rule, 502 a subordinate that could not be fetched, 503 a store
+/// that is unavailable. The scheduler and the commands print `message`.
 struct ActionError {
     ActionError() = default;
     // A constructor (not an aggregate), so a lone integer never converts to
@@ -58,7 +58,7 @@ using ActionResult = boost::system::result<T, ActionError>;
 /// anything else 503 with a generic message (the detail goes to the log).
 ActionError action_error(const Error& error);
 
-/// The API's error answer for an action error.
+/// Converts an action error into the API's error type.
 api::ApiError to_api_error(const ActionError& error);
 
 }  // namespace inmor::admin

@@ -1,7 +1,7 @@
-// What the admin signs about others and publishes for them, shared by the
-// subordinate and trust mark services, the healing pass and the scheduler:
-// the fetcher settings, the anchor's metadata policy, subordinate
-// statements, trust marks, and the entity configuration after a change.
+// Signing helpers shared by the subordinate and trust mark services, the
+// healing pass and the scheduler. They cover the fetcher settings, the
+// anchor's metadata policy, subordinate statements, trust marks, and the
+// entity configuration after a change.
 #pragma once
 
 #include "admin/admin_action.h"

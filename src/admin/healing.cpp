@@ -13,7 +13,8 @@ Result<HealingReport> heal_federation_store(const AdminServices& services) {
     HealingReport report;
     auto log = logger("admin");
 
-    // The entity configuration is derived data: signing it again is always safe.
+    // The entity configuration is derived from the configuration and the
+    // durable types, so signing it again loses nothing.
     if (Result<void> published = republish_entity_configuration(services); !published) {
         report.failures.push_back("entity configuration: " + published.error().message());
     } else {

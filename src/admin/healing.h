@@ -10,7 +10,7 @@
 
 namespace inmor::admin {
 
-/// What one healing pass did.
+/// The counts and failures of one healing pass.
 struct HealingReport {
     bool entity_configuration_published = false;
     bool historical_keys_published = false;
@@ -22,11 +22,11 @@ struct HealingReport {
     std::vector<std::string> failures;
 };
 
-/// Compares durable and published data and republishes what the durable
-/// data holds: the entity configuration (signed anew, as its trust mark
-/// issuers come from the durable types), the historical keys JWT when none
-/// is published, every active subordinate's stored statement and every
-/// active trust mark's stored JWT. It removes only what the durable data
+/// Compares durable and published data and republishes the durable data. The
+/// entity configuration is signed anew, because its trust mark issuers come
+/// from the durable types. The historical keys JWT is published when none is.
+/// Every active subordinate's stored statement and every active trust mark's
+/// stored JWT are published again. It removes only what the durable data
 /// records as deactivated (subordinates) or revoked (trust marks); entries
 /// it knows nothing about, such as data carried over from another
 /// deployment, stay. Only a store or database failure that stops the whole

@@ -214,7 +214,9 @@ JobResult Scheduler::run_job(std::string_view job) {
 
 bool Scheduler::run_job_body(std::string_view job) {
     auto log = logger("admin");
-    auto report = [&](const std::string& line) { log->info("scheduler item job={} {}", job, line); };
+    auto report = [&](const std::string& line) {
+        log->info("scheduler item job={} {}", job, line);
+    };
 
     if (job == jobs::kRegenerateEntity) {
         Result<void> published = republish_entity_configuration(services_);

@@ -32,7 +32,7 @@ inline constexpr std::int64_t kPruneAuditLogEverySeconds = 3600;
 /// none) is renewed by the scheduler's renew_subordinates job.
 inline constexpr std::int64_t kSubordinateRenewalHours = 48;
 
-/// How a job run ended.
+/// The result of one job run.
 enum class JobResult {
     kSuccess,  ///< ran; every item went through
     kFailure,  ///< ran; at least one item failed (the others still ran)
@@ -47,9 +47,9 @@ std::string_view job_result_name(JobResult result);
 /// empty) receives one line per item.
 using ItemReport = std::function<void(const std::string& line)>;
 
-/// Renews every active subordinate (all, or with `due_only` those with
-/// autorenew whose statement expires within kSubordinateRenewalHours), one
-/// at a time; a failing one never stops the others.
+/// Renews active subordinates one at a time: all of them, or with `due_only`
+/// those with autorenew whose statement expires within
+/// kSubordinateRenewalHours. A failing one never stops the others.
 std::size_t renew_subordinates(const AdminServices& services, const AuditActor& actor,
                                bool due_only, const ItemReport& report);
 
@@ -58,10 +58,10 @@ std::size_t renew_subordinates(const AdminServices& services, const AuditActor& 
 std::size_t renew_trust_marks(const AdminServices& services, const AuditActor& actor,
                               bool due_only, const ItemReport& report);
 
-/// The admin's scheduler. start() runs a thread that wakes for each job at
-/// its period plus a random jitter of up to a tenth of it; stop() ends it
-/// and waits. Each run takes the job's lock (scheduler_lock) for twice its
-/// period and skips the run when another replica holds it.
+/// The admin's scheduler. start() runs a thread that wakes for each job after
+/// its period plus a random jitter of up to a tenth of it, and stop() ends the
+/// thread and waits for it. Each run takes the job's lock (scheduler_lock) for
+/// twice the period, and skips the run when another replica holds the lock.
 class Scheduler {
 public:
     /// The scheduler keeps a copy of `services`, whose referents must outlive

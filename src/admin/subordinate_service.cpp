@@ -26,7 +26,7 @@ namespace fed = inmor::federation;
 constexpr std::string_view kResource = "subordinate";
 constexpr std::string_view kWellKnownPath = "/.well-known/openid-federation";
 
-// What a checked entity configuration gives the statement and the store.
+// A checked entity configuration and the statement built from it.
 struct CheckedEntity {
     std::string entity_configuration;  // the JWT as fetched
     json::object claims;               // the subordinate statement to sign

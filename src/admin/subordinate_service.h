@@ -43,7 +43,7 @@ ActionResult<Subordinate> change_subordinate(const AdminServices& services, std:
                                              const SubordinateInput& input,
                                              const AuditActor& actor);
 
-/// How a renewal ended.
+/// The result of a renewal.
 enum class RenewalOutcome {
     kRenewed,      ///< signed again with the registered keys
     kKeysRotated,  ///< new keys accepted: the configuration is signed by a registered key
@@ -60,22 +60,22 @@ std::string_view renewal_outcome_name(RenewalOutcome outcome);
 
 /// Fetches the subordinate's entity configuration again and signs a new
 /// statement. New keys in it are accepted only when the configuration is
-/// signed by a key already registered; otherwise the subordinate is held for
-/// approval (audit entry "hold", the held metric), nothing is published and
-/// the old statement serves until it expires. 422 for an inactive or held
-/// subordinate or a configuration that fails a check; 502 when unreachable.
+/// signed by a key already registered. Otherwise the subordinate is held for
+/// approval with an audit entry "hold" and a count in the held metric.
+/// Nothing is published then, and the old statement serves until it expires.
+/// Errors: 422 for an inactive or held subordinate or a configuration that
+/// fails a check, 502 when the entity cannot be fetched.
 ActionResult<SubordinateRenewal> renew_subordinate(const AdminServices& services,
                                                    std::int64_t id, const AuditActor& actor);
 
-/// Publishes what the durable data says of one subordinate: its stored
-/// statement and entity configuration when active and signed, its removal
-/// when inactive.
+/// Publishes the durable state of one subordinate: its stored statement and
+/// entity configuration when active and signed, or its removal when inactive.
 ActionResult<void> republish_subordinate(const AdminServices& services,
                                          const Subordinate& subordinate);
 
-/// A list request of the web UI: a page, a case-insensitive substring of the
-/// entity identifier, an active filter, and a sort key (`id`, `entityid`,
-/// `expire_at`, `active`, `updated_at`; a leading `-` sorts descending).
+/// A list request of the web UI. `search` is a case-insensitive substring of
+/// the entity identifier. `sort` is one of `id`, `entityid`, `expire_at`,
+/// `active` and `updated_at`, and a leading `-` sorts descending.
 struct SubordinateQuery {
     PageRequest page;
     std::string search;

@@ -25,8 +25,8 @@ AuditEntry audit_entry(const AuditActor& actor, std::string_view action,
     return entry;
 }
 
-// The durable write committed, so only the published copy lags: say so, and
-// say what brings it back.
+// The durable write committed, so only the published copy lags. The message
+// states that, and what publishes it again.
 ActionError publish_failed(std::string_view what, const Error& error) {
     logger("admin")->error("publish failed after commit what={} error={} detail={}", what,
                            error.message(), error.detail());
@@ -203,7 +203,7 @@ ActionResult<TrustMark> issue_trust_mark(const AdminServices& services,
         return action_error(issued.error());
     }
     if (issued->duplicate) {
-        return ActionError{403, "domain: already holds a trust mark of this type",
+        return ActionError{403, "domain: a trust mark of this type already exists for this entity",
                            issued->row.id};
     }
     logger("admin")->info("trust mark issued id={} tmtype={} sub={} by={}", issued->row.id,

@@ -38,16 +38,17 @@ ActionResult<TrustMark> issue_trust_mark(const AdminServices& services,
 ActionResult<TrustMark> renew_trust_mark(const AdminServices& services, std::int64_t id,
                                          const AuditActor& actor);
 
-/// Applies an update. `active: false` revokes: the store then holds
-/// `revoked` for it and the type's holder set no longer lists the domain.
+/// Applies an update. `active: false` revokes the mark, so the store then
+/// contains `revoked` for it and the type's holder set no longer lists the
+/// domain.
 /// New additional claims on an active mark re-sign it.
 ActionResult<TrustMark> change_trust_mark(const AdminServices& services, std::int64_t id,
                                           const TrustMarkUpdate& update,
                                           const AuditActor& actor);
 
-/// Publishes what the durable data says of one mark: the stored JWT of an
-/// active mark, `revoked` for a revoked or inactive one. Nothing for an
-/// active mark never signed.
+/// Publishes the durable state of one mark: the stored JWT of an active
+/// mark, or `revoked` for a revoked or inactive one. An active mark that was
+/// never signed publishes nothing.
 ActionResult<void> republish_trust_mark(const AdminServices& services, const TrustMark& mark);
 
 /// Every trust mark, page by page, for the commands and the scheduler.

@@ -43,7 +43,7 @@ ActionResult<std::string> required_string(const boost::json::object& body,
 ActionResult<std::int64_t> required_integer(const boost::json::object& body,
                                             std::string_view name);
 
-/// The answer to a failed action.
+/// The error response for a failed action.
 http::Response error_response(const ActionError& error);
 
 }  // namespace inmor::admin::api

@@ -80,7 +80,7 @@ protected:
 
 TEST_P(HealingSchedulerTest, HealingRestoresAFlushedStoreAndKeepsUnknownEntries) {
     flush_store();
-    // Data the durable store knows nothing about, and a stale copy of a
+    // Data the durable store has no record of, and a stale copy of a
     // subordinate it records as deactivated.
     ASSERT_TRUE(store().publish_subordinate("https://carried-over.test", "statement-jwt",
                                             "configuration-jwt",
@@ -103,11 +103,12 @@ TEST_P(HealingSchedulerTest, HealingRestoresAFlushedStoreAndKeepsUnknownEntries)
     EXPECT_EQ(report->trust_marks_published, 1u);
     EXPECT_EQ(report->trust_marks_revoked, 1u);
 
-    // What the durable data holds is back.
+    // The durable data is published again.
     EXPECT_TRUE(store().entity_configuration().value().has_value());
     EXPECT_TRUE(store().historical_keys().value().has_value());
     Result<std::optional<Subordinate>> row = find_subordinate(database(), active_id_);
-    ASSERT_TRUE(row.has_value() && row->has_value());
+    ASSERT_TRUE(row.has_value());
+    ASSERT_TRUE(row->has_value());
     EXPECT_EQ(store().subordinate_statement(active_->entity_id).value(), (*row)->statement);
     EXPECT_TRUE(key_values_->set_contains("inmor:rp", active_->entity_id).value());
     EXPECT_EQ(store().trust_mark("https://live.test", kType).value(), live_mark_.mark);
@@ -226,7 +227,7 @@ TEST_P(HealingSchedulerTest, MetricsAppearOnTheAdminMetrics) {
 }
 
 TEST_P(HealingSchedulerTest, CommandsReportEachItemAndGoOnAfterAFailure) {
-    // A second subordinate whose entity stops answering.
+    // A second subordinate whose entity stops serving its configuration.
     TestEntity lost = make_entity("lost");
     serve_configuration(lost);
     ASSERT_TRUE(add_subordinate(services(), input(lost), actor_).has_value());

@@ -53,7 +53,8 @@ void flush_redis(const std::string& url) {
     std::string host = rest.substr(0, rest.find(':'));
     int port = std::stoi(rest.substr(rest.find(':') + 1));
     redisContext* context = redisConnect(host.c_str(), port);
-    ASSERT_TRUE(context != nullptr && context->err == 0) << "test Redis unreachable at " << url;
+    ASSERT_NE(context, nullptr) << "test Redis unreachable at " << url;
+    ASSERT_EQ(context->err, 0) << "test Redis unreachable at " << url;
     auto* selected = static_cast<redisReply*>(
         redisCommand(context, "SELECT %d", kSigningRedisDatabase));
     ASSERT_NE(selected, nullptr);

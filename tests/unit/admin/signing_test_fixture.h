@@ -1,7 +1,8 @@
-// A fixture for the signing and publishing services: a migrated admin
-// database of either engine, a real federation store (the embedded SQLite
-// store with SQLite, Redis database 13 with PostgreSQL), the anchor's keys,
-// and subordinates played by a real HTTPS server on 127.0.0.1 with a test CA.
+// A fixture for the signing and publishing services. Each test gets a
+// migrated admin database of either engine and a real federation store: the
+// embedded SQLite store with SQLite, Redis database 13 with PostgreSQL. It
+// also gets the anchor's keys, and subordinates played by an HTTPS server on
+// 127.0.0.1 with a test certificate.
 #pragma once
 
 #include "admin/admin_action.h"
@@ -26,7 +27,7 @@
 
 namespace inmor::admin::testing {
 
-/// An HTTPS server on 127.0.0.1 (port 0) answering fixed responses by path,
+/// An HTTPS server on 127.0.0.1 (port 0) that returns fixed responses by path,
 /// with a self-signed certificate for 127.0.0.1 that the test fetcher trusts.
 class EntityServer {
 public:
@@ -39,9 +40,9 @@ public:
     std::string url(const std::string& path) const;
     const std::string& ca_file() const { return ca_file_; }
 
-    /// Answers GET `path` with `response` from now on.
+    /// Returns `response` for GET `path` from now on.
     void serve(const std::string& path, http::Response response);
-    /// Answers GET `path` with 404 from now on.
+    /// Returns 404 for GET `path` from now on.
     void forget(const std::string& path);
     /// How many requests `path` received.
     int hits(const std::string& path);
@@ -79,7 +80,7 @@ protected:
     void SetUp() override;
     void TearDown() override;
 
-    /// The services as a handler sees them, on the current store.
+    /// The services passed to handlers, on the current store.
     AdminServices services();
     storage::FederationStore& store() { return *federation_; }
 

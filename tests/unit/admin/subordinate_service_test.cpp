@@ -1,5 +1,5 @@
-// Subordinates through their route handlers: every validation failure, what
-// the store holds after each action, key rotation on renewal and the preview.
+// Subordinates through their route handlers: every validation failure, the
+// store's contents after each action, key rotation on renewal and the preview.
 #include "admin/admin_metrics.h"
 #include "admin/subordinate_service.h"
 #include "federation/entity_statement.h"
@@ -55,7 +55,8 @@ TEST_P(SubordinateServiceTest, CreateSignsAndPublishesTheStatement) {
 
     // The statement the federation server serves at /fetch.
     auto statement = store().subordinate_statement(entity_->entity_id);
-    ASSERT_TRUE(statement.has_value() && statement->has_value());
+    ASSERT_TRUE(statement.has_value());
+    ASSERT_TRUE(statement->has_value());
     Result<jose::VerifiedJws> verified = jose::verify_jws(
         **statement, keys_->verification_keys, federation::kEntityStatementType, clock_);
     ASSERT_TRUE(verified.has_value()) << verified.error().message();
@@ -71,11 +72,13 @@ TEST_P(SubordinateServiceTest, CreateSignsAndPublishesTheStatement) {
 
     // The configuration it was checked on, as fetched, and the legacy kind set.
     auto configuration = store().subordinate_configuration(entity_->entity_id);
-    ASSERT_TRUE(configuration.has_value() && configuration->has_value());
+    ASSERT_TRUE(configuration.has_value());
+    ASSERT_TRUE(configuration->has_value());
     EXPECT_EQ(payload_of(**configuration).at("sub"), json::value(entity_->entity_id));
     Result<std::optional<Subordinate>> row =
         find_subordinate(database(), created.at("id").as_int64());
-    ASSERT_TRUE(row.has_value() && row->has_value());
+    ASSERT_TRUE(row.has_value());
+    ASSERT_TRUE(row->has_value());
     EXPECT_EQ((*row)->entity_configuration, **configuration);
     EXPECT_EQ((*row)->statement, **statement);
     EXPECT_TRUE(key_values_->set_contains("inmor:rp", entity_->entity_id).value());
@@ -208,7 +211,8 @@ TEST_P(SubordinateServiceTest, AdditionalPolicyIsMergedWithTheAnchorPolicy) {
     ASSERT_EQ(create(body).status, 201u);
 
     json::object claims = payload_of(*store().subordinate_statement(entity_->entity_id).value());
-    const json::object& policy = claims.at("metadata_policy").at("openid_relying_party").as_object();
+    const json::object& policy =
+        claims.at("metadata_policy").at("openid_relying_party").as_object();
     EXPECT_TRUE(policy.contains("grant_types"));
     EXPECT_TRUE(policy.contains("client_name"));
     EXPECT_EQ(claims.at("constraints").at("max_path_length"), 0);
@@ -343,7 +347,8 @@ TEST_P(SubordinateServiceTest, RenewalHoldsNewKeysNotSignedByARegisteredKey) {
     EXPECT_EQ(response.status, 422u);
     EXPECT_NE(response.body.find("held_for_approval"), std::string::npos) << response.body;
     Result<std::optional<Subordinate>> row = find_subordinate(database(), id);
-    ASSERT_TRUE(row.has_value() && row->has_value());
+    ASSERT_TRUE(row.has_value());
+    ASSERT_TRUE(row->has_value());
     EXPECT_TRUE((*row)->held_for_approval);
     EXPECT_EQ((*row)->jwks, entity_->jwks());
     // The old statement serves until it expires.

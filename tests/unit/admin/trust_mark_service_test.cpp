@@ -59,7 +59,8 @@ TEST_P(TrustMarkServiceTest, CreatesTypeWithConfiguredDefaultsAndRepublishes) {
 
     // The entity configuration names this anchor as an issuer of the type.
     auto published = store().entity_configuration();
-    ASSERT_TRUE(published.has_value() && published->has_value());
+    ASSERT_TRUE(published.has_value());
+    ASSERT_TRUE(published->has_value());
     json::object claims = payload_of(**published);
     const json::array& issuers = claims.at("trust_mark_issuers").at(kType).as_array();
     EXPECT_EQ(issuers, json::array{config_.domain});
@@ -225,7 +226,7 @@ TEST_P(TrustMarkServiceTest, RevocationPublishesRevokedAndIsNeverRevived) {
     EXPECT_EQ(revived.status, 400u) << revived.body;
     EXPECT_EQ(store().trust_mark(kHolder, kType).value(), std::string("revoked"));
     EXPECT_TRUE(store().trust_mark_holders(kType).value().empty());
-    // Still known as issued, so /trust_mark_status answers "revoked", not 404.
+    // Still recorded as issued, so /trust_mark_status returns "revoked", not 404.
     EXPECT_TRUE(store().trust_mark_ever_issued(std::string(mark.at("mark").as_string())).value());
     EXPECT_EQ(audit_entries()[0].action, "revoke");
 }
