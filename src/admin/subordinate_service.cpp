@@ -374,6 +374,45 @@ ActionResult<Subordinate> hold(const AdminServices& services, const Subordinate&
     return *held;
 }
 
+// Removes a deactivated subordinate from the collection data: its entity
+// entry, its superiors and its entity type and trust mark type sets.
+// NOTE: its member of `inmor:collection:all_sorted` stays, because the store
+// offers no sorted-set removal. Readers skip ids without an entity entry, but
+// a federation server keeps serving its cached collection view until the next
+// walk changes `inmor:collection:last_updated`.
+Result<void> withdraw_from_collection(storage::FederationStore& store,
+                                      const std::string& entity_id) {
+    Result<std::optional<std::string>> entry = store.collection_entity(entity_id);
+    if (!entry) {
+        return entry.error();
+    }
+    if (!*entry) {
+        return {};
+    }
+
+    storage::WriteBatch batch;
+    const std::string prefix(storage::keys::kCollectionPrefix);
+    batch.hash_erase(prefix + "entities", entity_id);
+    batch.hash_erase(prefix + "superiors", entity_id);
+    Result<json::object> info = parse_json_object(**entry, "collection entity");
+    const json::value* types = info ? info->if_contains("entity_types") : nullptr;
+    if (types != nullptr && types->is_array()) {
+        for (const json::value& type : types->as_array()) {
+            if (type.is_string()) {
+                batch.set_remove(storage::keys::collection_of_type(type.as_string()), entity_id);
+            }
+        }
+    }
+    Result<std::vector<std::string>> mark_types = store.collection_trust_mark_types();
+    if (!mark_types) {
+        return mark_types.error();
+    }
+    for (const std::string& type : *mark_types) {
+        batch.set_remove(storage::keys::collection_with_trust_mark(type), entity_id);
+    }
+    return store.key_value_store().apply(batch);
+}
+
 }  // namespace
 
 SubordinateLimits subordinate_limits(const Config& config) {
@@ -697,6 +736,9 @@ ActionResult<void> republish_subordinate(const AdminServices& services,
     Result<void> published;
     if (!subordinate.active) {
         published = services.store.remove_subordinate(subordinate.entityid);
+        if (published) {
+            published = withdraw_from_collection(services.store, subordinate.entityid);
+        }
     } else if (subordinate.statement) {
         std::string configuration = subordinate.entity_configuration.value_or("");
         published = services.store.publish_subordinate(

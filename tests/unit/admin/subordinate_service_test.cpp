@@ -279,6 +279,19 @@ TEST_P(SubordinateServiceTest, UnknownIdsAre404) {
 
 TEST_P(SubordinateServiceTest, DeactivationRemovesItFromWhatIsPublished) {
     std::int64_t id = create_ok();
+    // A collection walk found it, next to an entity the admin has no record of.
+    storage::CollectionSnapshot walk;
+    walk.trust_anchor = config_.domain;
+    walk.last_updated = clock_.now();
+    for (const std::string& found : {entity_->entity_id, std::string("https://other.test")}) {
+        walk.entities.push_back(
+            {found, json::serialize(json::object{
+                        {"entity_id", found},
+                        {"entity_types", json::array{"openid_relying_party"}}})});
+    }
+    walk.by_type = {{"openid_relying_party", {entity_->entity_id, "https://other.test"}}};
+    walk.by_trust_mark = {{"https://ta.test/tm", {entity_->entity_id}}};
+    ASSERT_TRUE(store().replace_collection(walk).has_value());
     json::object body = subordinate_body(*entity_);
     body["active"] = false;
 
@@ -290,6 +303,11 @@ TEST_P(SubordinateServiceTest, DeactivationRemovesItFromWhatIsPublished) {
     EXPECT_EQ(store().subordinate_statement(entity_->entity_id).value(), std::nullopt);
     EXPECT_EQ(store().subordinate_configuration(entity_->entity_id).value(), std::nullopt);
     EXPECT_FALSE(key_values_->set_contains("inmor:rp", entity_->entity_id).value());
+    EXPECT_EQ(store().collection_entity(entity_->entity_id).value(), std::nullopt);
+    EXPECT_EQ(store().collection_ids_of_type("openid_relying_party").value(),
+              std::vector<std::string>{"https://other.test"});
+    EXPECT_TRUE(store().collection_ids_with_trust_mark("https://ta.test/tm").value().empty());
+    EXPECT_TRUE(store().collection_entity("https://other.test").value().has_value());
     EXPECT_EQ(audit_entries()[0].action, "deactivate");
     EXPECT_EQ(call(routes_, "POST", "/subordinates/{id}/renew", "", {{"id", std::to_string(id)}})
                   .status,
