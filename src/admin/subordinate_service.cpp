@@ -465,11 +465,17 @@ ActionResult<json::object> preview_entity_configuration(const AdminServices& ser
         object["jwks"] = std::move(*parsed);
     }
 
-    return json::object{
-        {"entity_configuration",
-         json::object{{"jwt", *jwt}, {"payload", decoded->claims().payload}}},
-        {"metadata", std::move(metadata)},
-        {"jwks", decoded->claims().jwks.public_json()}};
+    // authority_hints and trust_marks as received, as the original returns them.
+    const json::object& payload = decoded->claims().payload;
+    json::value hints = payload.contains("authority_hints") ? payload.at("authority_hints")
+                                                            : json::value(json::array());
+    json::value marks = payload.contains("trust_marks") ? payload.at("trust_marks")
+                                                        : json::value(json::array());
+    return json::object{{"entity_configuration", json::object{{"jwt", *jwt}, {"payload", payload}}},
+                        {"metadata", std::move(metadata)},
+                        {"jwks", decoded->claims().jwks.public_json()},
+                        {"authority_hints", std::move(hints)},
+                        {"trust_marks", std::move(marks)}};
 }
 
 ActionResult<Subordinate> add_subordinate(const AdminServices& services,

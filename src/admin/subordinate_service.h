@@ -21,7 +21,7 @@ SubordinateLimits subordinate_limits(const Config& config);
 
 /// Fetches the entity configuration of `entityid` without verifying it, for
 /// the operator to look at before adding the entity: `{entity_configuration:
-/// {jwt, payload}, metadata, jwks}`. Each entity type's `jwks_uri` is fetched
+/// {jwt, payload}, metadata, jwks, authority_hints, trust_marks}`. Each entity type's `jwks_uri` is fetched
 /// too and its keys added to that type's metadata as `jwks` (when it has
 /// none). 400 for a bad entity identifier, 422 for a refused address or an
 /// unreadable statement, 502 when the entity cannot be fetched.

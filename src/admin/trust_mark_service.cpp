@@ -237,6 +237,11 @@ ActionResult<TrustMark> renew_trust_mark(const AdminServices& services, std::int
                 return found.error();
             }
             type = *found;
+            // The entity configuration no longer names this anchor as its issuer.
+            if (!type->active) {
+                return Error(ErrorCode::kInvalidMetadata,
+                             "tmt_id: trust mark type " + type->tmtype + " is not active");
+            }
 
             Result<TrustMark> after = sign_and_record(services, executor, *type, *before);
             if (!after) {

@@ -34,7 +34,8 @@ ActionResult<TrustMark> issue_trust_mark(const AdminServices& services,
                                          const TrustMarkInput& input, const AuditActor& actor);
 
 /// Signs a new mark for an active one (new `iat` and `exp`) and publishes
-/// it. 422 for a revoked or inactive mark, which is never revived.
+/// it. 422 for a revoked or inactive mark, which is never revived, and for a
+/// mark whose type is inactive.
 ActionResult<TrustMark> renew_trust_mark(const AdminServices& services, std::int64_t id,
                                          const AuditActor& actor);
 

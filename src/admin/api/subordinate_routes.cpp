@@ -10,6 +10,16 @@ namespace json = boost::json;
 
 constexpr std::string_view kResource = "subordinate";
 
+// The contract's shape plus the hold, so an operator sees what waits for
+// approval. Clients that do not know the two members ignore them.
+json::object subordinate_json(const Subordinate& subordinate) {
+    json::object object = to_json(subordinate);
+    object["held_for_approval"] = subordinate.held_for_approval;
+    object["held_reason"] = subordinate.held_reason ? json::value(*subordinate.held_reason)
+                                                    : json::value(nullptr);
+    return object;
+}
+
 // `required_trustmarks` is a string in the original; the web UI may send an
 // array of type identifiers, kept as one space-separated string.
 ActionResult<std::optional<std::string>> required_trustmarks(const json::object& body) {
@@ -76,7 +86,7 @@ http::Response create(const AdminServices& services, const ApiCall& call) {
 
     ActionResult<Subordinate> created = add_subordinate(services, *input, call.actor);
     if (!created) return error_response(created.error());
-    return api_json_response(to_json(*created), 201);
+    return api_json_response(subordinate_json(*created), 201);
 }
 
 http::Response list(const AdminServices& services, const ApiCall& call) {
@@ -93,7 +103,11 @@ http::Response list(const AdminServices& services, const ApiCall& call) {
     SubordinateQuery request{*page, search->value_or(""), *active, sort->value_or("id")};
     Result<Page<Subordinate>> listed = search_subordinates(services.database, request);
     if (!listed) return error_response(action_error(listed.error()));
-    return api_json_response(page_json(*listed));
+    json::array items;
+    for (const Subordinate& subordinate : listed->items) {
+        items.emplace_back(subordinate_json(subordinate));
+    }
+    return api_json_response(json::object{{"count", listed->count}, {"items", std::move(items)}});
 }
 
 http::Response get(const AdminServices& services, const ApiCall& call) {
@@ -102,7 +116,7 @@ http::Response get(const AdminServices& services, const ApiCall& call) {
     Result<std::optional<Subordinate>> found = find_subordinate(services.database, *id);
     if (!found) return error_response(action_error(found.error()));
     if (!*found) return error_response(action_error(not_found_error(kResource, *id)));
-    return api_json_response(to_json(**found));
+    return api_json_response(subordinate_json(**found));
 }
 
 http::Response update(const AdminServices& services, const ApiCall& call) {
@@ -115,7 +129,7 @@ http::Response update(const AdminServices& services, const ApiCall& call) {
 
     ActionResult<Subordinate> changed = change_subordinate(services, *id, *input, call.actor);
     if (!changed) return error_response(changed.error());
-    return api_json_response(to_json(*changed));
+    return api_json_response(subordinate_json(*changed));
 }
 
 http::Response renew(const AdminServices& services, const ApiCall& call) {
@@ -130,7 +144,7 @@ http::Response renew(const AdminServices& services, const ApiCall& call) {
                                    "; the current statement serves until it expires",
                                std::nullopt});
     }
-    return api_json_response(to_json(renewed->subordinate));
+    return api_json_response(subordinate_json(renewed->subordinate));
 }
 
 // POST /subordinates/fetch-config {entityid} (or {url}, as the original).

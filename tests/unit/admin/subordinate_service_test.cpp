@@ -375,6 +375,10 @@ TEST_P(SubordinateServiceTest, RenewalHoldsNewKeysNotSignedByARegisteredKey) {
     std::vector<AuditEntry> entries = audit_entries();
     EXPECT_EQ(entries[0].action, "hold");
     EXPECT_EQ(entries[0].result, "held");
+    json::object shown = body_of(
+        call(routes_, "GET", "/subordinates/{id}", "", {{"id", std::to_string(id)}}));
+    EXPECT_EQ(shown.at("held_for_approval"), true);
+    EXPECT_TRUE(shown.at("held_reason").is_string());
 
     // An operator approves by registering the new keys.
     json::object body = subordinate_body(rotated);
@@ -411,6 +415,7 @@ TEST_P(SubordinateServiceTest, FetchConfigPreviewsAndResolvesJwksUri) {
     EXPECT_EQ(preview.at("metadata").at("openid_relying_party").at("jwks").at("keys").as_array()[0]
                   .at("kid"),
               json::value(protocol_key->kid()));
+    EXPECT_EQ(preview.at("authority_hints"), (json::array{"https://ta.test"}));
     EXPECT_EQ(by_url.status, 200u);
     EXPECT_EQ(call(routes_, "POST", "/subordinates/fetch-config", "{}").status, 400u);
 }

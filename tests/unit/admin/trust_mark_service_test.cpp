@@ -264,6 +264,30 @@ TEST_P(TrustMarkServiceTest, NewAdditionalClaimsReSignTheMark) {
     EXPECT_EQ(store().trust_mark(kHolder, kType).value(), jwt);
 }
 
+TEST_P(TrustMarkServiceTest, MarksOfAnInactiveTypeAreNotIssuedOrRenewed) {
+    std::int64_t type_id = create_type(kType);
+    json::object mark = issue(type_id, kHolder);
+    ASSERT_EQ(call(types_, "PUT", "/trustmarktypes/{id}", R"({"active": false})",
+                   {{"id", std::to_string(type_id)}})
+                  .status,
+              200u);
+
+    http::Response renewed = call(marks_, "POST", "/trustmarks/{id}/renew", "",
+                                  {{"id", std::to_string(mark.at("id").as_int64())}});
+    http::Response issued =
+        call(marks_, "POST", "/trustmarks",
+             json::serialize(json::object{{"tmt", type_id}, {"domain", "https://new.test"}}));
+
+    EXPECT_EQ(renewed.status, 422u) << renewed.body;
+    EXPECT_EQ(issued.status, 422u) << issued.body;
+    EXPECT_NE(issued.body.find("not active"), std::string::npos) << issued.body;
+    EXPECT_EQ(store().trust_mark("https://new.test", kType).value(), std::nullopt);
+    // The entity configuration no longer names the anchor as issuer of the type.
+    json::object claims = payload_of(*store().entity_configuration().value());
+    EXPECT_FALSE(claims.contains("trust_mark_issuers") &&
+                 claims.at("trust_mark_issuers").as_object().contains(kType));
+}
+
 INMOR_FOR_BOTH_ENGINES(TrustMarkServiceTest);
 
 }  // namespace
