@@ -108,7 +108,7 @@ TEST_P(TrustMarkServiceTest, BadTypeInputIs400NamingTheField) {
     EXPECT_TRUE(audit_entries().empty());
 }
 
-TEST_P(TrustMarkServiceTest, UnknownTypeIdsAre404) {
+TEST_P(TrustMarkServiceTest, UnknownIdsAre404) {
     EXPECT_EQ(call(types_, "GET", "/trustmarktypes/{id}", "", {{"id", "999"}}).status, 404u);
     EXPECT_EQ(call(types_, "GET", "/trustmarktypes/{id}", "", {{"id", "abc"}}).status, 404u);
     EXPECT_EQ(call(types_, "PUT", "/trustmarktypes/{id}", R"({"active": false})",
@@ -118,6 +118,11 @@ TEST_P(TrustMarkServiceTest, UnknownTypeIdsAre404) {
     EXPECT_EQ(call(marks_, "POST", "/trustmarks", R"({"tmt": 999, "domain": "https://rp.test"})")
                   .status,
               404u);
+    EXPECT_EQ(call(marks_, "PUT", "/trustmarks/{id}", R"({"active": false})", {{"id", "999"}})
+                  .status,
+              404u);
+    EXPECT_EQ(call(marks_, "POST", "/trustmarks/{id}/renew", "", {{"id", "999"}}).status, 404u);
+    EXPECT_EQ(call(marks_, "POST", "/trustmarks/{id}/renew", "", {{"id", "-1"}}).status, 404u);
 }
 
 TEST_P(TrustMarkServiceTest, UpdateChangesTypeAuditsAndLooksUpByIdentifier) {
