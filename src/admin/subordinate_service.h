@@ -6,27 +6,19 @@
 
 #include "admin/admin_action.h"
 #include "admin/audit_log.h"
+#include "admin/entity_configuration_check.h"
+#include "admin/subordinate_listing.h"
 #include "admin/subordinate_repository.h"
 
 #include <boost/json/object.hpp>
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 namespace inmor::admin {
 
 /// The limits of `[federation]` and `allow_http` every subordinate must meet.
 SubordinateLimits subordinate_limits(const Config& config);
-
-/// Fetches the entity configuration of `entityid` without verifying it, for
-/// the operator to look at before adding the entity: `{entity_configuration:
-/// {jwt, payload}, metadata, jwks, authority_hints, trust_marks}`. Each entity type's `jwks_uri` is fetched
-/// too and its keys added to that type's metadata as `jwks` (when it has
-/// none). 400 for a bad entity identifier, 422 for a refused address or an
-/// unreadable statement, 502 when the entity cannot be fetched.
-ActionResult<boost::json::object> preview_entity_configuration(const AdminServices& services,
-                                                               const std::string& entityid);
 
 /// Creates a subordinate: checks the request (400), refuses a known entity
 /// (403 with its id), fetches and checks its entity configuration (422, or
@@ -72,23 +64,5 @@ ActionResult<SubordinateRenewal> renew_subordinate(const AdminServices& services
 /// entity configuration when active and signed, or its removal when inactive.
 ActionResult<void> republish_subordinate(const AdminServices& services,
                                          const Subordinate& subordinate);
-
-/// A list request of the web UI. `search` is a case-insensitive substring of
-/// the entity identifier. `sort` is one of `id`, `entityid`, `expire_at`,
-/// `active` and `updated_at`, and a leading `-` sorts descending.
-struct SubordinateQuery {
-    PageRequest page;
-    std::string search;
-    std::optional<bool> active;
-    std::string sort = "id";
-};
-
-/// One page of subordinates matching `query`, with the total count.
-/// kInvalidRequest naming `sort` for an unknown key.
-Result<Page<Subordinate>> search_subordinates(SqlExecutor& executor,
-                                              const SubordinateQuery& query);
-
-/// Every subordinate, page by page, for the commands and the scheduler.
-Result<std::vector<Subordinate>> all_subordinates(SqlExecutor& executor);
 
 }  // namespace inmor::admin
