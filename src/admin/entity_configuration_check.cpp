@@ -196,8 +196,9 @@ ActionResult<CheckedEntity> check_entity(const AdminServices& services,
                                          const SubordinateInput& input,
                                          const jose::JwkSet& keys,
                                          const std::optional<std::string>& fetched_jwt) {
-    ActionResult<std::string> jwt = fetched_jwt ? ActionResult<std::string>(*fetched_jwt)
-                                                : fetch_entity_configuration(services, input.entityid);
+    ActionResult<std::string> jwt = fetched_jwt
+                                        ? ActionResult<std::string>(*fetched_jwt)
+                                        : fetch_entity_configuration(services, input.entityid);
     if (!jwt) {
         return jwt.error();
     }
