@@ -8,7 +8,10 @@
 #include "admin/trust_mark_service.h"
 #include "common/logging.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
 
 namespace inmor::admin {
 namespace {
@@ -42,6 +45,14 @@ std::string_view job_result_name(JobResult result) {
         return "skipped";
     }
     return "failure";
+}
+
+std::string scheduler_holder_name() {
+    std::array<char, 256> host{};
+    if (gethostname(host.data(), host.size() - 1) != 0) {
+        host[0] = '\0';
+    }
+    return std::string(host.data()) + ":" + std::to_string(getpid());
 }
 
 std::size_t renew_subordinates(const AdminServices& services, const AuditActor& actor,

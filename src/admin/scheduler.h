@@ -42,6 +42,9 @@ enum class JobResult {
 /// "success", "failure" or "skipped".
 std::string_view job_result_name(JobResult result);
 
+/// A name for this replica in the scheduler's locks: "HOST:PID".
+std::string scheduler_holder_name();
+
 /// The jobs themselves, without timing or locks, also used by the management
 /// commands. Each returns the number of items that failed; `report` (may be
 /// empty) receives one line per item.

@@ -12,6 +12,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <sstream>
 #include <thread>
@@ -145,6 +147,13 @@ TEST_P(HealingSchedulerTest, JobIsSkippedWhileAnotherReplicaHoldsItsLock) {
     clock_.advance(601);
     EXPECT_EQ(scheduler.run_job(jobs::kRenewTrustMarks), JobResult::kSuccess);
     EXPECT_NE(store().trust_mark("https://live.test", kType).value(), live_mark_.mark);
+}
+
+TEST_P(HealingSchedulerTest, HolderNameNamesHostAndProcess) {
+    std::string holder = scheduler_holder_name();
+
+    EXPECT_NE(holder.find(':' + std::to_string(getpid())), std::string::npos) << holder;
+    EXPECT_GT(holder.size(), std::to_string(getpid()).size() + 1) << holder;
 }
 
 TEST_P(HealingSchedulerTest, RenewTrustMarksJobRenewsOnlyDueMarks) {
