@@ -363,6 +363,13 @@ ActionResult<SubordinateRenewal> renew_subordinate(const AdminServices& services
     RenewalOutcome outcome = RenewalOutcome::kRenewed;
     if (thumbprints(decoded->claims().jwks) != thumbprints(*registered)) {
         if (!verify_with_keys(services, before->entityid, *jwt, *registered)) {
+            // Invalid even under its own keys: a broken configuration, not a rotation.
+            ActionResult<void> own =
+                verify_with_keys(services, before->entityid, *jwt, decoded->claims().jwks);
+            if (!own) {
+                admin_metrics().count_renewal("subordinate", "failed");
+                return own.error();
+            }
             std::string reason = "the entity configuration carries new keys and is not "
                                  "signed by a registered key (kid " + decoded->kid() + ")";
             ActionResult<Subordinate> held = hold(services, *before, reason, actor);

@@ -390,6 +390,31 @@ TEST_P(SubordinateServiceTest, RenewalHoldsNewKeysNotSignedByARegisteredKey) {
     EXPECT_NE(*store().subordinate_statement(entity_->entity_id).value(), before);
 }
 
+TEST_P(SubordinateServiceTest, RenewalFailsWithoutHoldForABrokenConfiguration) {
+    std::int64_t id = create_ok();
+    Result<jose::Jwk> next = jose::Jwk::generate("ES256");
+    Result<jose::Jwk> stranger = jose::Jwk::generate("ES256");
+    ASSERT_TRUE(next.has_value());
+    ASSERT_TRUE(stranger.has_value());
+    TestEntity rotated = *entity_;
+    rotated.signing_key = *next;
+    // Lists the new key but is signed by a key it does not list.
+    http::Response response;
+    response.content_type = "application/entity-statement+jwt";
+    response.body = configuration_jwt(rotated, *stranger);
+    server_->serve(entity_->path, response);
+
+    http::Response renewed =
+        call(routes_, "POST", "/subordinates/{id}/renew", "", {{"id", std::to_string(id)}});
+
+    EXPECT_EQ(renewed.status, 422u);
+    EXPECT_EQ(renewed.body.find("held_for_approval"), std::string::npos) << renewed.body;
+    Result<std::optional<Subordinate>> row = find_subordinate(database(), id);
+    ASSERT_TRUE(row.has_value());
+    ASSERT_TRUE(row->has_value());
+    EXPECT_FALSE((*row)->held_for_approval);
+}
+
 TEST_P(SubordinateServiceTest, FetchConfigPreviewsAndResolvesJwksUri) {
     Result<jose::Jwk> protocol_key = jose::Jwk::generate("ES256");
     ASSERT_TRUE(protocol_key.has_value());
