@@ -20,7 +20,7 @@ constexpr const char* kType = "https://ta.test/trustmarks/member";
 
 class FederationServerViewTest : public SigningTest {
 protected:
-    // A fresh cache per read, so every answer comes from the store.
+    // A fresh cache per read, so every response comes from the store.
     http::Response get(http::Response (*handler)(const endpoints::EndpointContext&,
                                                  const http::Request&),
                        const std::string& query) {
