@@ -5,8 +5,12 @@
 #include "admin/api_key_repository.h"
 #include "admin/audit_log.h"
 #include "admin/migrations.h"
+#include "admin/scheduler.h"
+#include "admin/trust_mark_service.h"
 #include "admin/user_repository.h"
 #include "common/logging.h"
+
+#include <algorithm>
 
 namespace inmor::admin {
 namespace {
@@ -198,6 +202,68 @@ int run_apikey_revoke(CommandContext& context, const std::string& id_or_prefix) 
     context.out << "revoked " << describe(*revoked, now) << "\n";
     context.out << "1 API key revoked\n";
     return 0;
+}
+
+namespace {
+
+const AuditActor kCommandActor{"cli", "cli", "local"};
+
+int summarize(SigningCommandContext& context, std::string_view command, std::size_t items,
+              std::size_t failures) {
+    context.out << command << ": " << items - failures << " done, " << failures
+                << " failed\n";
+    logger("admin")->info("{} finished items={} failures={}", command, items, failures);
+    return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int run_renew_subordinates(SigningCommandContext& context) {
+    std::size_t items = 0;
+    std::size_t failures = renew_subordinates(context.services, kCommandActor, false,
+                                              [&](const std::string& line) {
+                                                  ++items;
+                                                  context.out << line << "\n";
+                                              });
+    return summarize(context, "renew_subordinates", std::max(items, failures), failures);
+}
+
+int run_reload_issued_tms(SigningCommandContext& context) {
+    constexpr std::string_view kCommand = "reload_issued_tms";
+    Result<std::vector<TrustMark>> marks = all_trust_marks(context.services.database);
+    if (!marks) {
+        context.err << kCommand << ": " << marks.error().message() << "\n";
+        return 1;
+    }
+
+    std::size_t items = 0;
+    std::size_t failures = 0;
+    for (const TrustMark& mark : *marks) {
+        bool live = mark.active && !mark.revoked_at;
+        if (live && !mark.mark) {
+            continue;
+        }
+        ++items;
+        std::string item = "trust mark " + std::to_string(mark.id) + " " + mark.domain;
+        if (ActionResult<void> published = republish_trust_mark(context.services, mark);
+            !published) {
+            ++failures;
+            context.out << item << ": failed: " << published.error().message << "\n";
+            continue;
+        }
+        context.out << item << ": " << (live ? "published" : "revoked") << "\n";
+    }
+    return summarize(context, kCommand, items, failures);
+}
+
+int run_reissue_alltms(SigningCommandContext& context) {
+    std::size_t items = 0;
+    std::size_t failures = renew_trust_marks(context.services, kCommandActor, false,
+                                             [&](const std::string& line) {
+                                                 ++items;
+                                                 context.out << line << "\n";
+                                             });
+    return summarize(context, "reissue_alltms", std::max(items, failures), failures);
 }
 
 }  // namespace inmor::admin

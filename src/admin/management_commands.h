@@ -1,7 +1,9 @@
-// The management commands of inmor-admin that need only the durable store:
-// migrate, setup_admin and apikey create/list/revoke.
+// The management commands of inmor-admin: migrate, setup_admin and apikey
+// create/list/revoke on the durable store alone, and renew_subordinates,
+// reload_issued_tms and reissue_alltms, which also sign and publish.
 #pragma once
 
+#include "admin/admin_action.h"
 #include "admin/database.h"
 #include "common/clock.h"
 
@@ -50,5 +52,25 @@ int run_apikey_list(CommandContext& context);
 
 /// Revokes the key with this id or prefix.
 int run_apikey_revoke(CommandContext& context, const std::string& id_or_prefix);
+
+/// The running admin's services and the output streams of one signing
+/// command. `out` receives one line per item and the summary.
+struct SigningCommandContext {
+    const AdminServices& services;
+    std::ostream& out;
+    std::ostream& err;
+};
+
+/// Fetches every active subordinate's entity configuration again and signs
+/// a new statement (held ones are reported and skipped). Returns 1 when any
+/// item failed; every item is tried.
+int run_renew_subordinates(SigningCommandContext& context);
+
+/// Publishes every trust mark from the durable data: the stored JWT of each
+/// active mark, `revoked` for each revoked one. Nothing is signed.
+int run_reload_issued_tms(SigningCommandContext& context);
+
+/// Signs every active trust mark again (new `iat` and `exp`) and publishes it.
+int run_reissue_alltms(SigningCommandContext& context);
 
 }  // namespace inmor::admin

@@ -4,10 +4,13 @@
 #include "admin/database.h"
 #include "admin/management_commands.h"
 #include "admin/migrations.h"
+#include "admin/federation_signing.h"
 #include "admin/publish_commands.h"
 #include "common/config.h"
 #include "common/clock.h"
 #include "common/logging.h"
+#include "federation/signing_keys.h"
+#include "fetch/http_fetcher.h"
 #include "storage/configured_store.h"
 #include "storage/federation_store.h"
 
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -97,6 +101,41 @@ int run_publish_command(const std::string& config_path, admin::Database& databas
                                 : admin::run_publish_historical_keys(context);
 }
 
+// The commands that sign for others (renew_subordinates, reload_issued_tms,
+// reissue_alltms) need the keys and the guarded fetcher besides the stores.
+int run_signing_command(const std::string& config_path, admin::Database& database,
+                        const std::function<int(admin::SigningCommandContext&)>& command) {
+    inmor::Result<inmor::Config> config = inmor::load_config(config_path);
+    if (!config) {
+        std::cerr << "inmor-admin: " << config.error().message() << "\n";
+        return 1;
+    }
+    auto store = inmor::storage::open_configured_store(*config);
+    if (!store) {
+        std::cerr << "inmor-admin: federation store: " << store.error().message() << "\n";
+        return 1;
+    }
+    inmor::storage::FederationStore federation_store(**store);
+    inmor::Result<inmor::federation::SigningKeys> keys =
+        inmor::federation::load_signing_keys(*config);
+    if (!keys) {
+        std::cerr << "inmor-admin: " << keys.error().message() << "\n";
+        return 1;
+    }
+
+    std::unique_ptr<inmor::fetch::HttpFetcher> fetcher;
+    try {
+        fetcher = std::make_unique<inmor::fetch::HttpFetcher>(admin::admin_fetch_config(*config));
+    } catch (const std::invalid_argument& error) {
+        std::cerr << "inmor-admin: " << error.what() << "\n";
+        return 1;
+    }
+    admin::AdminServices services{*config, database, federation_store,
+                                  *keys,   *fetcher, inmor::system_clock()};
+    admin::SigningCommandContext context{services, std::cout, std::cerr};
+    return command(context);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -135,6 +174,13 @@ int main(int argc, char** argv) {
         "regenerate_entity", "Sign and publish the entity configuration");
     CLI::App* publish_historical_keys = app.add_subcommand(
         "publish_historical_keys", "Sign and publish the historical keys JWT");
+
+    CLI::App* renew_subordinates = app.add_subcommand(
+        "renew_subordinates", "Fetch every active subordinate again and sign a new statement");
+    CLI::App* reload_issued_tms = app.add_subcommand(
+        "reload_issued_tms", "Publish every issued trust mark from the durable data");
+    CLI::App* reissue_alltms =
+        app.add_subcommand("reissue_alltms", "Sign every active trust mark again and publish it");
 
     CLI11_PARSE(app, argc, argv);
     inmor::configure_logging("warn", inmor::LogFormat::kText);
@@ -186,6 +232,15 @@ int main(int argc, char** argv) {
     }
     if (*regenerate_entity || *publish_historical_keys) {
         return run_publish_command(config_path, **database, regenerate_entity->parsed());
+    }
+    if (*renew_subordinates) {
+        return run_signing_command(config_path, **database, admin::run_renew_subordinates);
+    }
+    if (*reload_issued_tms) {
+        return run_signing_command(config_path, **database, admin::run_reload_issued_tms);
+    }
+    if (*reissue_alltms) {
+        return run_signing_command(config_path, **database, admin::run_reissue_alltms);
     }
     return 1;
 }

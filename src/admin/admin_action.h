@@ -1,0 +1,64 @@
+// The result type of admin actions (create, update, sign, publish), shared by
+// the API handlers, the management commands and the scheduler. A failure
+// carries the HTTP status the admin API returns for it.
+#pragma once
+
+#include "admin/api/api_route.h"
+#include "common/error.h"
+
+#include <boost/assert/source_location.hpp>
+#include <boost/system/result.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace inmor::admin {
+
+/// The dependencies of an action: configuration, stores, keys, fetcher and
+/// clock of the running admin.
+using AdminServices = api::AdminServices;
+
+/// A failed action. `status` is the HTTP status the API returns: 400 invalid
+/// input, 403 a duplicate (with `id`), 404 an unknown id, 422 data that breaks
+/// a federation rule, 502 a subordinate that could not be fetched, 503 a store
+/// that is unavailable. The scheduler and the commands print `message`.
+struct ActionError {
+    ActionError() = default;
+    // A constructor (not an aggregate), so a lone integer never converts to
+    // an error inside ActionResult<std::int64_t>.
+    ActionError(unsigned status_code, std::string text,
+                std::optional<std::int64_t> existing_id = std::nullopt)
+        : status(status_code), message(std::move(text)), id(existing_id) {}
+
+    unsigned status = 400;
+    std::string message;
+    std::optional<std::int64_t> id;
+};
+
+/// Thrown only by `ActionResult::value()` on an error.
+class ActionException : public std::exception {
+public:
+    explicit ActionException(ActionError error) : error_(std::move(error)) {}
+    const char* what() const noexcept override { return error_.message.c_str(); }
+    const ActionError& error() const { return error_; }
+
+private:
+    ActionError error_;
+};
+
+[[noreturn]] void throw_exception_from_error(const ActionError& error,
+                                             const boost::source_location& location);
+
+template <class T>
+using ActionResult = boost::system::result<T, ActionError>;
+
+/// Translates a lower layer's Error: kInvalidRequest 400, kNotFound 404,
+/// kInvalidMetadata and kInvalidTrustChain 422, kTemporarilyUnavailable 503,
+/// anything else 503 with a generic message (the detail goes to the log).
+ActionError action_error(const Error& error);
+
+/// Converts an action error into the API's error type.
+api::ApiError to_api_error(const ActionError& error);
+
+}  // namespace inmor::admin

@@ -1,0 +1,361 @@
+// Trust mark types and trust marks: write, audit, sign, publish.
+#include "admin/trust_mark_service.h"
+
+#include "admin/admin_metrics.h"
+#include "admin/federation_signing.h"
+#include "common/logging.h"
+
+namespace inmor::admin {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kTypeResource = "trust_mark_type";
+constexpr std::string_view kMarkResource = "trust_mark";
+
+AuditEntry audit_entry(const AuditActor& actor, std::string_view action,
+                       std::string_view resource_type, std::int64_t id, UnixSeconds now) {
+    AuditEntry entry;
+    entry.at = now;
+    entry.actor = actor;
+    entry.action = std::string(action);
+    entry.resource_type = std::string(resource_type);
+    entry.resource_id = std::to_string(id);
+    entry.result = "success";
+    return entry;
+}
+
+// The durable write committed, so only the published copy lags. The message
+// states that, and what publishes it again.
+ActionError publish_failed(std::string_view what, const Error& error) {
+    logger("admin")->error("publish failed after commit what={} error={} detail={}", what,
+                           error.message(), error.detail());
+    return {503,
+            "saved, but publishing " + std::string(what) + " failed (" + error.message() +
+                "); it is published again at the next start or renewal",
+            std::nullopt};
+}
+
+Result<TrustMarkType> existing_type(SqlExecutor& executor, std::int64_t id) {
+    Result<std::optional<TrustMarkType>> type = find_trust_mark_type(executor, id);
+    if (!type) {
+        return type.error();
+    }
+    if (!type->has_value()) {
+        return not_found_error("trust mark type", id);
+    }
+    return **type;
+}
+
+Result<TrustMark> existing_mark(SqlExecutor& executor, std::int64_t id) {
+    Result<std::optional<TrustMark>> mark = find_trust_mark(executor, id);
+    if (!mark) {
+        return mark.error();
+    }
+    if (!mark->has_value()) {
+        return not_found_error("trust mark", id);
+    }
+    return **mark;
+}
+
+// Signs `mark` of `type` now and stores the new JWT and expiry.
+Result<TrustMark> sign_and_record(const AdminServices& services, SqlExecutor& executor,
+                                  const TrustMarkType& type, const TrustMark& mark) {
+    UnixSeconds now = services.clock.now();
+    Result<json::object> claims = trust_mark_claims(services.config, type, mark, now);
+    if (!claims) {
+        return claims.error();
+    }
+    Result<std::string> jwt = sign_trust_mark(services.keys.private_key, *claims);
+    if (!jwt) {
+        return jwt.error();
+    }
+    return record_issued_trust_mark(executor, mark.id, *jwt,
+                                    claims->at("exp").as_int64());
+}
+
+// The type a mark belongs to, for publishing under its identifier.
+ActionResult<TrustMarkType> type_of(const AdminServices& services, const TrustMark& mark) {
+    Result<TrustMarkType> type = existing_type(services.database, mark.tmt_id);
+    if (!type) {
+        return action_error(type.error());
+    }
+    return *type;
+}
+
+}  // namespace
+
+TrustMarkTypeDefaults trust_mark_type_defaults(const Config& config) {
+    const auto& configured = config.federation.trust_mark_type_defaults;
+    return TrustMarkTypeDefaults{configured.autorenew, configured.valid_for,
+                                 configured.renewal_time, configured.active};
+}
+
+ActionResult<TrustMarkType> add_trust_mark_type(const AdminServices& services,
+                                                const TrustMarkTypeInput& input,
+                                                const AuditActor& actor) {
+    TrustMarkTypeDefaults defaults = trust_mark_type_defaults(services.config);
+    Result<Inserted<TrustMarkType>> created =
+        services.database.with_transaction([&](SqlExecutor& executor)
+                                               -> Result<Inserted<TrustMarkType>> {
+            Result<Inserted<TrustMarkType>> inserted =
+                create_trust_mark_type(executor, input, defaults);
+            if (!inserted || inserted->duplicate) {
+                return inserted;
+            }
+            AuditEntry entry = audit_entry(actor, "create", kTypeResource, inserted->row.id,
+                                           services.clock.now());
+            entry.after = to_json(inserted->row);
+            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+                return audited.error();
+            }
+            return inserted;
+        });
+    if (!created) {
+        return action_error(created.error());
+    }
+    if (created->duplicate) {
+        return ActionError{403, "tmtype: already exists", created->row.id};
+    }
+    logger("admin")->info("trust mark type created id={} tmtype={} by={}", created->row.id,
+                          created->row.tmtype, actor.username);
+
+    if (Result<void> published = republish_entity_configuration(services); !published) {
+        return publish_failed("the entity configuration", published.error());
+    }
+    return created->row;
+}
+
+ActionResult<TrustMarkType> change_trust_mark_type(const AdminServices& services,
+                                                   std::int64_t id,
+                                                   const TrustMarkTypeUpdate& update,
+                                                   const AuditActor& actor) {
+    Result<TrustMarkType> changed = services.database.with_transaction(
+        [&](SqlExecutor& executor) -> Result<TrustMarkType> {
+            Result<TrustMarkType> before = existing_type(executor, id);
+            if (!before) {
+                return before.error();
+            }
+            Result<TrustMarkType> after = update_trust_mark_type(executor, id, update);
+            if (!after) {
+                return after.error();
+            }
+            AuditEntry entry =
+                audit_entry(actor, "update", kTypeResource, id, services.clock.now());
+            entry.before = to_json(*before);
+            entry.after = to_json(*after);
+            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+                return audited.error();
+            }
+            return after;
+        });
+    if (!changed) {
+        return action_error(changed.error());
+    }
+    logger("admin")->info("trust mark type updated id={} tmtype={} by={}", id, changed->tmtype,
+                          actor.username);
+
+    if (Result<void> published = republish_entity_configuration(services); !published) {
+        return publish_failed("the entity configuration", published.error());
+    }
+    return *changed;
+}
+
+ActionResult<TrustMark> issue_trust_mark(const AdminServices& services,
+                                         const TrustMarkInput& input, const AuditActor& actor) {
+    std::optional<TrustMarkType> type;
+    Result<Inserted<TrustMark>> issued = services.database.with_transaction(
+        [&](SqlExecutor& executor) -> Result<Inserted<TrustMark>> {
+            Result<Inserted<TrustMark>> inserted =
+                create_trust_mark(executor, input, services.config.allow_http);
+            if (!inserted || inserted->duplicate) {
+                return inserted;
+            }
+            Result<TrustMarkType> found = existing_type(executor, inserted->row.tmt_id);
+            if (!found) {
+                return found.error();
+            }
+            type = *found;
+            if (!type->active) {
+                return Error(ErrorCode::kInvalidMetadata,
+                             "tmt_id: trust mark type " + type->tmtype + " is not active");
+            }
+
+            // An inactive mark is recorded but never signed.
+            if (inserted->row.active) {
+                Result<TrustMark> signed_mark =
+                    sign_and_record(services, executor, *type, inserted->row);
+                if (!signed_mark) {
+                    return signed_mark.error();
+                }
+                inserted->row = *signed_mark;
+            }
+
+            AuditEntry entry = audit_entry(actor, "create", kMarkResource, inserted->row.id,
+                                           services.clock.now());
+            entry.after = to_json(inserted->row);
+            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+                return audited.error();
+            }
+            return inserted;
+        });
+    if (!issued) {
+        return action_error(issued.error());
+    }
+    if (issued->duplicate) {
+        return ActionError{403, "domain: a trust mark of this type already exists for this entity",
+                           issued->row.id};
+    }
+    logger("admin")->info("trust mark issued id={} tmtype={} sub={} by={}", issued->row.id,
+                          type->tmtype, issued->row.domain, actor.username);
+
+    if (issued->row.active && issued->row.mark) {
+        Result<void> published = services.store.publish_trust_mark(
+            issued->row.domain, type->tmtype, *issued->row.mark);
+        if (!published) {
+            return publish_failed("the trust mark", published.error());
+        }
+    }
+    return issued->row;
+}
+
+ActionResult<TrustMark> renew_trust_mark(const AdminServices& services, std::int64_t id,
+                                         const AuditActor& actor) {
+    std::optional<TrustMarkType> type;
+    Result<TrustMark> renewed =
+        services.database.with_transaction([&](SqlExecutor& executor) -> Result<TrustMark> {
+            Result<TrustMark> before = existing_mark(executor, id);
+            if (!before) {
+                return before.error();
+            }
+            if (!before->active || before->revoked_at) {
+                return Error(ErrorCode::kInvalidMetadata,
+                             "active: a revoked or inactive trust mark is never renewed");
+            }
+            Result<TrustMarkType> found = existing_type(executor, before->tmt_id);
+            if (!found) {
+                return found.error();
+            }
+            type = *found;
+            // The entity configuration no longer names this anchor as its issuer.
+            if (!type->active) {
+                return Error(ErrorCode::kInvalidMetadata,
+                             "tmt_id: trust mark type " + type->tmtype + " is not active");
+            }
+
+            Result<TrustMark> after = sign_and_record(services, executor, *type, *before);
+            if (!after) {
+                return after.error();
+            }
+            AuditEntry entry = audit_entry(actor, "renew", kMarkResource, id,
+                                           services.clock.now());
+            entry.before = to_json(*before);
+            entry.after = to_json(*after);
+            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+                return audited.error();
+            }
+            return after;
+        });
+    if (!renewed) {
+        admin_metrics().count_renewal("trust_mark", "failed");
+        return action_error(renewed.error());
+    }
+    admin_metrics().count_renewal("trust_mark", "renewed");
+    logger("admin")->info("trust mark renewed id={} tmtype={} sub={} by={}", id, type->tmtype,
+                          renewed->domain, actor.username);
+
+    Result<void> published =
+        services.store.publish_trust_mark(renewed->domain, type->tmtype, *renewed->mark);
+    if (!published) {
+        return publish_failed("the trust mark", published.error());
+    }
+    return *renewed;
+}
+
+ActionResult<TrustMark> change_trust_mark(const AdminServices& services, std::int64_t id,
+                                          const TrustMarkUpdate& update,
+                                          const AuditActor& actor) {
+    bool revoking = false;
+    Result<TrustMark> changed =
+        services.database.with_transaction([&](SqlExecutor& executor) -> Result<TrustMark> {
+            Result<TrustMark> before = existing_mark(executor, id);
+            if (!before) {
+                return before.error();
+            }
+            Result<TrustMark> after =
+                update_trust_mark(executor, id, update, services.clock.now());
+            if (!after) {
+                return after.error();
+            }
+            revoking = before->active && !after->active;
+
+            // New claims on a live mark are only real once signed into it.
+            if (after->active && update.additional_claims) {
+                Result<TrustMarkType> type = existing_type(executor, after->tmt_id);
+                if (!type) {
+                    return type.error();
+                }
+                after = sign_and_record(services, executor, *type, *after);
+                if (!after) {
+                    return after.error();
+                }
+            }
+
+            AuditEntry entry = audit_entry(actor, revoking ? "revoke" : "update", kMarkResource,
+                                           id, services.clock.now());
+            entry.before = to_json(*before);
+            entry.after = to_json(*after);
+            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+                return audited.error();
+            }
+            return after;
+        });
+    if (!changed) {
+        return action_error(changed.error());
+    }
+    logger("admin")->info("trust mark {} id={} sub={} by={}", revoking ? "revoked" : "updated",
+                          id, changed->domain, actor.username);
+
+    if (ActionResult<void> published = republish_trust_mark(services, *changed); !published) {
+        return published.error();
+    }
+    return *changed;
+}
+
+ActionResult<void> republish_trust_mark(const AdminServices& services, const TrustMark& mark) {
+    ActionResult<TrustMarkType> type = type_of(services, mark);
+    if (!type) {
+        return type.error();
+    }
+
+    Result<void> published;
+    if (!mark.active || mark.revoked_at) {
+        published = services.store.revoke_trust_mark(mark.domain, type->tmtype);
+    } else if (mark.mark) {
+        published = services.store.publish_trust_mark(mark.domain, type->tmtype, *mark.mark);
+    }
+    if (!published) {
+        return publish_failed("the trust mark", published.error());
+    }
+    return {};
+}
+
+Result<std::vector<TrustMark>> all_trust_marks(SqlExecutor& executor) {
+    std::vector<TrustMark> marks;
+    PageRequest page{kMaxPageLimit, 0};
+    while (true) {
+        Result<Page<TrustMark>> listed = list_trust_marks(executor, page);
+        if (!listed) {
+            return listed.error();
+        }
+        for (TrustMark& mark : listed->items) {
+            marks.push_back(std::move(mark));
+        }
+        page.offset += static_cast<std::int64_t>(listed->items.size());
+        if (listed->items.empty() || page.offset >= listed->count) {
+            return marks;
+        }
+    }
+}
+
+}  // namespace inmor::admin
