@@ -29,8 +29,9 @@ struct Request {
     /// The TCP peer is a trusted proxy, so its X-Forwarded-* headers may be believed.
     bool from_trusted_proxy = false;
 
-    /// The value of the first header called `name` (compared case-insensitively),
-    /// or an empty view when the header is absent or headers were not kept.
+    /// Returns the value of the first header called `name` (compared
+    /// case-insensitively), or an empty view when the header is absent or
+    /// headers were not kept.
     std::string_view header(std::string_view name) const {
         for (const auto& [field, value] : headers) {
             if (equals_ignoring_case(field, name)) return value;

@@ -15,7 +15,7 @@ namespace {
 /// Methods and headers a cross-origin client listed in cors_origins may use.
 constexpr std::string_view kCorsMethods = "GET, POST, PUT, PATCH, DELETE";
 constexpr std::string_view kCorsHeaders = "Content-Type, X-CSRFToken, X-API-Key";
-/// Seconds a browser may cache a preflight answer.
+/// Seconds a browser may cache a preflight response.
 constexpr std::string_view kCorsMaxAgeSeconds = "600";
 
 bool has_header(const http::Response& response, std::string_view name) {

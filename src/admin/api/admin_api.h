@@ -1,4 +1,4 @@
-// AdminApi: everything `inmor-admin serve` answers, as one request handler:
+// AdminApi: everything `inmor-admin serve` serves, as one request handler:
 // the Host check, /api/v1 (CORS, routing, authentication, CSRF, metrics)
 // and the web UI's static files.
 #pragma once
@@ -26,7 +26,7 @@ public:
     /// route table (start-up only).
     AdminApi(const AdminServices& services, std::vector<ApiRoute> routes, http::Metrics* metrics);
 
-    /// Answers one request; never throws.
+    /// Handles one request and returns its response; never throws.
     http::Response handle(const http::Request& request) const;
 
     const std::vector<ApiRoute>& routes() const { return router_.routes(); }

@@ -13,9 +13,9 @@ namespace {
 
 namespace json = boost::json;
 
-/// Longest key name accepted, in bytes.
+/// Maximum key name length, in bytes.
 constexpr std::size_t kMaxKeyNameBytes = 200;
-/// Longest lifetime a new key may get, in days (ten years).
+/// Maximum lifetime of a new key, in days (ten years).
 constexpr std::int64_t kMaxKeyLifetimeDays = 3650;
 
 json::object key_json(const ApiKey& key) {
@@ -64,12 +64,12 @@ http::Response create(const AdminServices& services, const ApiCall& call) {
     auto created = services.database.with_transaction([&](SqlExecutor& tx) -> Result<json::object> {
         auto key = create_api_key(tx, call.caller.user_id, **name, expires_at, now);
         if (!key) return key.error();
-        json::object shown = key_json(key->key);
+        json::object key_body = key_json(key->key);
         auto audited = write_audit(tx, call.actor, now, "create", "api_key",
-                                   std::to_string(key->key.id), std::nullopt, shown);
+                                   std::to_string(key->key.id), std::nullopt, key_body);
         if (!audited) return audited.error();
-        shown["key"] = key->secret;
-        return shown;
+        key_body["key"] = key->secret;
+        return key_body;
     });
     if (!created) return api_error_response(api_error_from(created.error()));
     logger("admin")->info("api key created prefix={} owner={}", created->at("prefix").as_string(),

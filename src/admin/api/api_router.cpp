@@ -74,7 +74,7 @@ ApiRouter::ApiRouter(std::vector<ApiRoute> routes) : routes_(std::move(routes)) 
 RouteLookup ApiRouter::find(std::string_view method, std::string_view path) const {
     if (path.size() > 1 && path.ends_with('/')) path.remove_suffix(1);
     const std::vector<std::string> segments = split_path(path);
-    const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
+    const std::string_view route_method = method == "HEAD" ? std::string_view("GET") : method;
 
     RouteLookup best;
     std::size_t best_literals = 0;
@@ -97,7 +97,7 @@ RouteLookup ApiRouter::find(std::string_view method, std::string_view path) cons
         if (!matches) continue;
 
         allowed.insert(routes_[i].method);
-        if (routes_[i].method != wanted) continue;
+        if (routes_[i].method != route_method) continue;
         if (best.route == nullptr || compiled.literal_count > best_literals) {
             best.route = &routes_[i];
             best.path_params = std::move(params);

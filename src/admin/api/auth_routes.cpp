@@ -18,8 +18,8 @@ namespace json = boost::json;
 
 constexpr std::size_t kCsrfTokenBytes = 32;
 
-// A token the client already holds is kept if it looks like one we issued,
-// so two tabs asking at once do not invalidate each other's token.
+// A token the client already has is kept if it looks like one we issued, so
+// two tabs requesting one at once do not invalidate each other's token.
 bool looks_like_csrf_token(std::string_view token) {
     return token.size() >= 32 && token.size() <= 128 &&
            std::all_of(token.begin(), token.end(), [](unsigned char c) {

@@ -32,10 +32,10 @@ struct Authentication {
     std::optional<Session> session;
 };
 
-/// Authenticates a request: an `X-API-Key` header (checked by its SHA-256,
-/// expiry, active flag and owner; its last use is recorded), else the
-/// session cookie of a session that finished its second factor. 401 names
-/// what was missing or wrong.
+/// Authenticates a request by its `X-API-Key` header, else by the session
+/// cookie of a session that finished its second factor. A key is checked by
+/// its SHA-256, expiry, active flag and owner, and its last use is recorded.
+/// The 401 error names what was missing or wrong.
 ApiResult<Authentication> authenticate(const AdminServices& services,
                                        const http::Request& request);
 

@@ -16,9 +16,9 @@ namespace {
 namespace json = boost::json;
 
 /// Largest number of entity ids one request reads from the store.
-// NOTE: a collection larger than this is cut at this many entities (in id
-// order) for this route; the federation server's /collection pages through
-// any size with its cursor.
+// NOTE: this route cuts a larger collection at this many entities, in id
+// order. The federation server's /collection pages through any size with its
+// cursor.
 constexpr std::size_t kMaxCollectionIds = 200000;
 /// Entities read from the store per round trip while matching `query`.
 constexpr std::size_t kQueryBatch = 500;

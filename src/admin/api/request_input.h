@@ -20,9 +20,9 @@ namespace inmor::admin::api {
 template <class T>
 using ApiResult = boost::system::result<T, ApiError>;
 
-/// The body as a JSON object. An empty body gives an empty object when
-/// `allow_empty`; otherwise, and for a body that is not a JSON object, or
-/// is sent with a Content-Type other than application/json, 400 names the body.
+/// Parses the body as a JSON object. An empty body gives an empty object when
+/// `allow_empty` is set, else a 400. A body that is not a JSON object, or is
+/// sent with a Content-Type other than application/json, also gets a 400.
 ApiResult<boost::json::object> body_object(const http::Request& request, bool allow_empty = false);
 
 /// 400 "FIELD: unknown member" for the first member not in `allowed`.
@@ -48,8 +48,8 @@ ApiResult<std::optional<std::int64_t>> integer_member(const boost::json::object&
 /// from the query string.
 ApiResult<PageRequest> page_request(const http::Request& request);
 
-/// A query parameter, nullopt when absent or empty; 400 naming it when it
-/// is longer than 2048 bytes or holds control characters.
+/// A query parameter, nullopt when absent or empty. A value longer than 2048
+/// bytes or with control characters gets a 400 naming the parameter.
 ApiResult<std::optional<std::string>> query_parameter(const http::Request& request,
                                                       std::string_view name);
 

@@ -25,7 +25,7 @@ std::vector<ApiRoute> admin_api_routes(const AdminServices& services) {
     //   append(table, trust_mark_type_routes(services));
     //   append(table, trust_mark_routes(services));
     // and the resolve inspector's routes after them. Until then those paths
-    // answer 404 like any unknown /api/v1 path.
+    // return 404 like any unknown /api/v1 path.
 
     // Last, so that the documentation describes every route above.
     return documentation_routes(table);

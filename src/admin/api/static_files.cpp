@@ -98,7 +98,7 @@ http::Response StaticFiles::serve(const http::Request& request) const {
     if (fs::is_directory(*file, error) && fs::is_regular_file(*file / "index.html", error)) {
         return send_file(*file / "index.html", false);
     }
-    // Client-side routes have no extension; missing assets do and stay 404.
+    // Client-side routes have no extension, but missing assets do and stay 404.
     const std::string_view last = std::string_view(request.path).substr(
         request.path.find_last_of('/') + 1);
     if (last.find('.') == std::string_view::npos && fs::is_regular_file(root_ / "index.html", error)) {

@@ -18,10 +18,10 @@ inline constexpr std::uintmax_t kMaxStaticFileBytes = 32u * 1024 * 1024;
 /// for unknown ones.
 std::string_view content_type_for(std::string_view file_name);
 
-/// The file under `root` that URL path `path` names, or nullopt when the path
-/// is malformed or would leave `root`: percent-decoded, ".." and "."
-/// segments, backslashes and NUL bytes rejected, and the canonical result
-/// (symbolic links followed) required to stay inside the canonical root.
+/// Returns the file under `root` that URL path `path` names, or nullopt when
+/// the path is malformed or would leave `root`. The path is percent-decoded,
+/// and "." or ".." segments, backslashes and NUL bytes are rejected. The
+/// canonical result (symbolic links followed) must stay inside the canonical root.
 std::optional<std::filesystem::path> resolve_static_path(const std::filesystem::path& root,
                                                          std::string_view path);
 

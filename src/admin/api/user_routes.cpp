@@ -91,12 +91,12 @@ http::Response create(const AdminServices& services, const ApiCall& call) {
     auto superuser = bool_member(*body, "is_superuser");
     if (!superuser) return api_error_response(superuser.error());
 
-    // A taken name answers 403 with the existing account's id, as duplicates do
+    // A name in use gets 403 with the existing account's id, as duplicates do
     // everywhere in this API.
-    auto taken = find_user_by_name(services.database, **username);
-    if (!taken) return api_error_response(api_error_from(taken.error()));
-    if (taken->has_value()) {
-        return api_error_response(ApiError{403, "username: already exists", (*taken)->id});
+    auto same_name = find_user_by_name(services.database, **username);
+    if (!same_name) return api_error_response(api_error_from(same_name.error()));
+    if (same_name->has_value()) {
+        return api_error_response(ApiError{403, "username: already exists", (*same_name)->id});
     }
 
     const UnixSeconds now = services.clock.now();

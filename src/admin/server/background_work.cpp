@@ -15,7 +15,7 @@ Result<std::unique_ptr<BackgroundWork>> start_background_work(const api::AdminSe
     // TODO: the scheduler ([scheduler]: regenerate the entity configuration,
     // renew subordinates and trust marks, the collection walk, audit pruning)
     // and the start-up healing of published data are built separately and
-    // start here. Until they are wired in, serve only answers requests, and
+    // start here. Until they are wired in, serve only serves requests, and
     // publishing happens through the API and the management commands.
     if (services.config.scheduler.enabled) {
         logger("admin")->warn("scheduler enabled in the configuration but not part of this "

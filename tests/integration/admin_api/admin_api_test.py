@@ -16,6 +16,7 @@ import json
 import os
 import pathlib
 import shutil
+import signal
 import socket
 import sqlite3
 import struct
@@ -837,6 +838,79 @@ class AdminApiTest(unittest.TestCase):
         text = connection.getresponse().read().decode()
 
         self.assertIn('inmor_http_requests_total{route="/api/v1/auth/me",status="200"}', text)
+
+
+class ServeStartTest(unittest.TestCase):
+    """Start-up checks and signals of `inmor-admin serve` (on SQLite)."""
+
+    def setUp(self):
+        self.home = pathlib.Path(tempfile.mkdtemp(prefix="inmor-admin-start-"))
+        self.addCleanup(shutil.rmtree, self.home, ignore_errors=True)
+        subprocess.run([KEYGEN, "--type=ES256", f"--output={self.home}"], check=True,
+                       capture_output=True)
+        self.port = free_port()
+
+    def write_config(self, allow_http="true", admin_extra=""):
+        path = self.home / "taconfig.toml"
+        path.write_text(
+            'domain = "https://ta.test"\n'
+            f"allow_http = {allow_http}\n"
+            'data_dir = "data"\n'
+            'metrics_listen = ""\n'
+            "[admin]\n"
+            f'listen = "127.0.0.1:{self.port}"\n'
+            'metrics_listen = ""\n'
+            + admin_extra)
+        return str(path)
+
+    def serve_fails(self, config):
+        result = subprocess.run([ADMIN, "-c", config, "serve"], capture_output=True, text=True,
+                                timeout=60)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        return result.stderr
+
+    def test_refuses_empty_secret_key_outside_development(self):
+        stderr = self.serve_fails(self.write_config(allow_http="false"))
+
+        self.assertIn("admin.secret_key", stderr)
+
+    def test_refuses_ui_dir_without_index(self):
+        (self.home / "empty-ui").mkdir()
+
+        stderr = self.serve_fails(self.write_config(admin_extra='ui_dir = "empty-ui"\n'))
+
+        self.assertIn("admin.ui_dir", stderr)
+
+    def test_refuses_malformed_trusted_origin(self):
+        stderr = self.serve_fails(self.write_config(
+            admin_extra='csrf_trusted_origins = ["admin.example.org"]\n'))
+
+        self.assertIn("admin.csrf_trusted_origins[0]", stderr)
+
+    def test_refuses_busy_port(self):
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", self.port))
+            busy.listen()
+            stderr = self.serve_fails(self.write_config())
+
+        self.assertIn("admin.listen", stderr)
+
+    def test_stops_cleanly_on_sigterm_and_ignores_sighup(self):
+        config = self.write_config()
+        with open(self.home / "admin.log", "wb") as log:
+            process = subprocess.Popen([ADMIN, "-c", config, "serve"], stdout=log, stderr=log)
+        self.addCleanup(lambda: process.poll() is None and process.kill())
+        AdminApiTest.wait_until_up(self.port, "/api/v1/auth/csrf", process)
+
+        process.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        still_running = process.poll() is None
+        process.terminate()
+        status = process.wait(timeout=30)
+
+        self.assertTrue(still_running)
+        self.assertEqual(status, 0)
+        self.assertIn("admin stopped", (self.home / "admin.log").read_text())
 
 
 if __name__ == "__main__":
