@@ -17,6 +17,8 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::size_t kCsrfTokenBytes = 32;
+/// Maximum MFA code length, in bytes (a recovery code with separators fits).
+constexpr std::size_t kMaxCodeBytes = 64;
 
 // A token the client already has is kept if it looks like one we issued, so
 // two tabs requesting one at once do not invalidate each other's token.
@@ -119,6 +121,15 @@ http::Response login(const AdminServices& services, const ApiCall& call) {
     if (!username) return api_error_response(username.error());
     auto password = string_member(*body, "password", true);
     if (!password) return api_error_response(password.error());
+    // Bounded before they reach the throttle table, the audit log and argon2.
+    if ((*username)->size() > kMaxUsernameBytes) {
+        return api_error_response(ApiError{
+            400, "username: longer than " + std::to_string(kMaxUsernameBytes) + " bytes", {}});
+    }
+    if ((*password)->size() > kMaxPasswordBytes) {
+        return api_error_response(ApiError{
+            400, "password: longer than " + std::to_string(kMaxPasswordBytes) + " bytes", {}});
+    }
 
     const UnixSeconds now = services.clock.now();
     auto decision = check_login_throttle(services.database, **username,
@@ -170,6 +181,10 @@ http::Response login_totp(const AdminServices& services, const ApiCall& call) {
     }
     auto code = string_member(*body, "code", true);
     if (!code) return api_error_response(code.error());
+    if ((*code)->size() > kMaxCodeBytes) {
+        return api_error_response(ApiError{
+            400, "code: longer than " + std::to_string(kMaxCodeBytes) + " bytes", {}});
+    }
 
     auto found = find_user(services.database, (*session)->user_id);
     if (!found) return api_error_response(api_error_from(found.error()));

@@ -23,6 +23,10 @@ inline constexpr std::int64_t kMfaPendingLifetimeSeconds = 5 * 60;
 /// on its own: a write also needs the session or the matching cookie).
 inline constexpr std::int64_t kCsrfCookieLifetimeSeconds = 365 * 24 * 3600;
 
+/// Maximum password length, in bytes: far above any real password, and low
+/// enough that hashing stays cheap.
+inline constexpr std::size_t kMaxPasswordBytes = 1024;
+
 /// The identity behind an authenticated request.
 struct Authentication {
     User user;

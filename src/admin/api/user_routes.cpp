@@ -90,6 +90,10 @@ http::Response create(const AdminServices& services, const ApiCall& call) {
     if (!password) return api_error_response(password.error());
     auto superuser = bool_member(*body, "is_superuser");
     if (!superuser) return api_error_response(superuser.error());
+    if ((*password)->size() > kMaxPasswordBytes) {
+        return api_error_response(ApiError{
+            400, "password: longer than " + std::to_string(kMaxPasswordBytes) + " bytes", {}});
+    }
 
     // A name in use gets 403 with the existing account's id, as duplicates do
     // everywhere in this API.
@@ -161,9 +165,10 @@ ApiResult<UserUpdate> read_update(const http::Request& request, const Caller& ca
                          (!update.email->empty() && update.email->find('@') == std::string::npos))) {
         return ApiError{400, "email: must be an email address", {}};
     }
-    if (update.password && update.password->size() < kMinPasswordBytes) {
-        return ApiError{400, "password: must be at least " + std::to_string(kMinPasswordBytes) +
-                                 " bytes", {}};
+    if (update.password && (update.password->size() < kMinPasswordBytes ||
+                            update.password->size() > kMaxPasswordBytes)) {
+        return ApiError{400, "password: must be " + std::to_string(kMinPasswordBytes) + " to " +
+                                 std::to_string(kMaxPasswordBytes) + " bytes", {}};
     }
     const bool own = id == caller.user_id;
     if (!caller.is_superuser && (!own || update.is_superuser || update.is_active)) {
