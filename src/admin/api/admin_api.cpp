@@ -44,6 +44,10 @@ http::Response AdminApi::handle(const http::Request& request) const {
             400, "Host header not allowed: add the host to admin.allowed_hosts", {}});
     } else if (path == kApiPrefix || path.starts_with(std::string(kApiPrefix) + "/")) {
         response = handle_api(request, route_label);
+    } else if (path == "/api" || path.starts_with("/api/")) {
+        // Other API versions do not exist; the web UI's fallback must not hide that.
+        route_label = "unknown";
+        response = api_error_response(ApiError{404, "no such API route: " + request.path, {}});
     } else if (ui_) {
         route_label = "ui";
         response = ui_->serve(request);

@@ -21,7 +21,7 @@ inline constexpr std::string_view kApiPrefix = "/api/v1";
 class AdminApi {
 public:
     /// Serves `routes` under /api/v1, and the files of admin.ui_dir at `/`
-    /// when it is set. Requests are counted in `metrics` (may be null) by
+    /// when it is set (other /api/ paths get 404, never the UI). Requests are counted in `metrics` (may be null) by
     /// route pattern and status. Throws std::invalid_argument for a bad
     /// route table (start-up only).
     AdminApi(const AdminServices& services, std::vector<ApiRoute> routes, http::Metrics* metrics);

@@ -811,6 +811,7 @@ class AdminApiTest(unittest.TestCase):
         style = client.raw("GET", "/assets/style-9c8d7e.css")
         route = client.raw("GET", "/trustmarks")
         missing_asset = client.raw("GET", "/assets/missing-000000.js")
+        other_api = client.raw("GET", "/api/v2/users")
         post = client.raw("POST", "/")
 
         self.assertEqual(index.status, 200)
@@ -823,6 +824,8 @@ class AdminApiTest(unittest.TestCase):
         self.assertEqual(route.status, 200)
         self.assertIn("Admin UI", route.body)
         self.assertEqual(missing_asset.status, 404)
+        self.assertEqual(other_api.status, 404)
+        self.assertIn("no such API route", other_api.json["message"])
         self.assertEqual(post.status, 405)
 
     def test_static_ui_rejects_path_traversal(self):
