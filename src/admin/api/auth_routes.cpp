@@ -39,17 +39,25 @@ http::Response too_many_attempts(const ThrottleDecision& decision) {
     return response;
 }
 
-// Records a failed login step for the throttle and the audit log.
+// Records a failed login step for the throttle and the audit log, together.
 void record_failure(const AdminServices& services, const ApiCall& call,
                     const std::string& username, std::string_view step) {
     const UnixSeconds now = services.clock.now();
-    auto recorded = record_login_attempt(services.database, username,
-                                         call.request.client_address, false, now);
-    auto audited = write_audit(services.database, actor_of(call.request, username, "session"),
-                               now, "login", "session", username, std::nullopt,
-                               json::object{{"step", step}}, "failure");
-    if (!recorded || !audited) {
-        logger("admin")->error("failed login not recorded username={}", username);
+    auto recorded = services.database.with_transaction([&](SqlExecutor& tx) -> Result<bool> {
+        if (auto attempt = record_login_attempt(tx, username, call.request.client_address, false,
+                                                now);
+            !attempt) {
+            return attempt.error();
+        }
+        auto audited = write_audit(tx, actor_of(call.request, username, "session"), now, "login",
+                                   "session", username, std::nullopt,
+                                   json::object{{"step", step}}, "failure");
+        if (!audited) return audited.error();
+        return true;
+    });
+    if (!recorded) {
+        logger("admin")->error("failed login not recorded username={} error={} detail={}",
+                               username, recorded.error().message(), recorded.error().detail());
     }
     logger("admin")->info("login failed username={} step={} client={}", username, step,
                           call.request.client_address);
@@ -59,19 +67,19 @@ void record_failure(const AdminServices& services, const ApiCall& call,
 http::Response grant_session(const AdminServices& services, const ApiCall& call,
                              const User& user, std::string_view method) {
     const UnixSeconds now = services.clock.now();
-    auto session =
-        create_session(services.database, user.id, kSessionLifetimeSeconds, false, now);
+    // The session and its audit entry commit together.
+    auto session = services.database.with_transaction([&](SqlExecutor& tx) -> Result<NewSession> {
+        auto created = create_session(tx, user.id, kSessionLifetimeSeconds, false, now);
+        if (!created) return created.error();
+        auto audited = write_audit(tx, actor_of(call.request, user.username, "session"), now,
+                                   "login", "session", std::to_string(user.id), std::nullopt,
+                                   json::object{{"method", method}});
+        if (!audited) return audited.error();
+        return created;
+    });
     if (!session) return api_error_response(api_error_from(session.error()));
     auto body = user_json(services.database, user);
     if (!body) return api_error_response(body.error());
-
-    if (auto audited = write_audit(services.database,
-                                   actor_of(call.request, user.username, "session"), now, "login",
-                                   "session", std::to_string(user.id), std::nullopt,
-                                   json::object{{"method", method}});
-        !audited) {
-        return api_error_response(api_error_from(audited.error()));
-    }
     logger("admin")->info("login succeeded username={} method={} client={}", user.username,
                           method, call.request.client_address);
 
@@ -222,13 +230,21 @@ http::Response logout(const AdminServices& services, const ApiCall& call) {
     auto session = session_of(services, call.request);
     if (!session) return api_error_response(session.error());
     if (session->has_value()) {
-        end_cookie_session(services, call.request);
-        auto user = find_user(services.database, (*session)->user_id);
+        const std::int64_t user_id = (*session)->user_id;
+        auto user = find_user(services.database, user_id);
         const std::string username =
-            user && user->has_value() ? (*user)->username : std::to_string((*session)->user_id);
-        (void)write_audit(services.database, actor_of(call.request, username, "session"),
-                          services.clock.now(), "logout", "session",
-                          std::to_string((*session)->user_id), std::nullopt, std::nullopt);
+            user && user->has_value() ? (*user)->username : std::to_string(user_id);
+        const std::string token =
+            cookie_value(call.request.header("Cookie"), kSessionCookie).value_or("");
+        auto ended = services.database.with_transaction([&](SqlExecutor& tx) -> Result<bool> {
+            if (auto deleted = delete_session(tx, token); !deleted) return deleted.error();
+            auto audited = write_audit(tx, actor_of(call.request, username, "session"),
+                                       services.clock.now(), "logout", "session",
+                                       std::to_string(user_id), std::nullopt, std::nullopt);
+            if (!audited) return audited.error();
+            return true;
+        });
+        if (!ended) return api_error_response(api_error_from(ended.error()));
     }
     http::Response response = api_json_response(json::object{});
     clear_session_cookie(response, services.config, call.request);
