@@ -107,7 +107,8 @@ summary{cursor:pointer;padding:.5rem .75rem;display:flex;gap:.75rem;align-items:
 padding:.15rem .3rem;color:#fff}
 .GET{background:#2f6fb3}.POST{background:#2e8b57}.PUT{background:#b7791f}
 .DELETE{background:#c0392b}.PATCH{background:#6c5ce7}
-.path{font-family:monospace;font-weight:600}
+.path{font-family:monospace;font-weight:600;white-space:nowrap}
+.brief{color:#5a6473;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}
 .body{padding:0 .75rem .75rem;border-top:1px solid #eef0f3}
 code,pre{font-family:monospace;background:#eef0f3;border-radius:4px;padding:.1rem .3rem}
 pre{padding:.6rem;overflow:auto}
@@ -159,6 +160,7 @@ constexpr std::string_view kPageTail = R"HTML(</script>
         var summary = element('summary');
         summary.appendChild(element('span', 'method ' + row.method, row.method));
         summary.appendChild(element('span', 'path', '/api/v1' + row.path));
+        summary.appendChild(element('span', 'brief', row.op.summary));
         details.appendChild(summary);
         var body = element('div', 'body');
         body.appendChild(element('p', '', row.op.summary));
