@@ -903,6 +903,25 @@ class ServeStartTest(unittest.TestCase):
 
         self.assertIn("admin.listen", stderr)
 
+    def test_forwarded_headers_ignored_from_untrusted_peer(self):
+        config = self.write_config(admin_extra="session_cookie_secure = false\n")
+        with open(self.home / "admin.log", "wb") as log:
+            process = subprocess.Popen([ADMIN, "-c", config, "serve"], stdout=log, stderr=log)
+        self.addCleanup(process.wait, 30)
+        self.addCleanup(process.terminate)
+        AdminApiTest.wait_until_up(self.port, "/api/v1/auth/csrf", process)
+
+        client = Client(self.port, "203.0.113.9")
+        csrf = client.raw("GET", "/api/v1/auth/csrf", headers={"X-Forwarded-Proto": "https"})
+        client.login("nobody", "wrong-password")
+        with sqlite3.connect(self.home / "data" / "admin.db") as connection:
+            addresses = connection.execute(
+                "SELECT client_address FROM audit_log WHERE action = 'login'").fetchall()
+        connection.close()
+
+        self.assertNotIn("Secure", csrf.header("Set-Cookie"))
+        self.assertEqual(addresses, [("127.0.0.1",)])
+
     def test_stops_cleanly_on_sigterm_and_ignores_sighup(self):
         config = self.write_config()
         with open(self.home / "admin.log", "wb") as log:
