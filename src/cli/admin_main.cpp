@@ -6,6 +6,7 @@
 #include "admin/migrations.h"
 #include "admin/federation_signing.h"
 #include "admin/publish_commands.h"
+#include "admin/server/admin_server.h"
 #include "common/config.h"
 #include "common/clock.h"
 #include "common/logging.h"
@@ -144,6 +145,13 @@ int main(int argc, char** argv) {
     std::string config_path = "taconfig.toml";
     app.add_option("-c,--config", config_path, "Path of taconfig.toml");
 
+    admin::server::ServeArguments serve_arguments;
+    std::uint16_t serve_port = 0;
+    CLI::App* serve = app.add_subcommand(
+        "serve", "Serve the admin API and web UI until SIGTERM or SIGINT");
+    CLI::Option* port_option = serve->add_option(
+        "-p,--port", serve_port, "Port to listen on, replacing the port of admin.listen");
+
     CLI::App* migrate = app.add_subcommand("migrate", "Apply pending database migrations");
 
     admin::SetupAdminOptions setup;
@@ -183,6 +191,12 @@ int main(int argc, char** argv) {
         app.add_subcommand("reissue_alltms", "Sign every active trust mark again and publish it");
 
     CLI11_PARSE(app, argc, argv);
+    if (*serve) {
+        // serve reads the whole configuration itself and applies migrations.
+        serve_arguments.config_path = config_path;
+        if (port_option->count() > 0) serve_arguments.port = serve_port;
+        return admin::server::run_serve(serve_arguments);
+    }
     inmor::configure_logging("warn", inmor::LogFormat::kText);
 
     inmor::Result<admin::AdminSettings> settings = admin::load_admin_settings(config_path);

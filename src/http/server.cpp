@@ -270,6 +270,15 @@ private:
                                      : proxies.client_address(peer_, message["X-Forwarded-For"]);
         request.no_cache = message[bhttp::field::cache_control].find("no-cache") !=
                            std::string_view::npos;
+        request.tls = kTls;
+        request.from_trusted_proxy = !proxies.empty() && proxies.contains(peer_);
+        if (server_->options_.keep_headers) {
+            request.headers.reserve(16);
+            for (const auto& field : message) {
+                request.headers.emplace_back(std::string(field.name_string()),
+                                             std::string(field.value()));
+            }
+        }
         request.connection_id = id_;
         request.request_id = server_->next_request_id_.fetch_add(1);
         request_id_ = request.request_id;

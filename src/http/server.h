@@ -36,6 +36,9 @@ struct ServerOptions {
     TrustedProxies trusted_proxies;
     /// Log one line per request on the `http` logger.
     bool access_log = true;
+    /// Copy every request header into Request::headers. Off by default: the
+    /// federation endpoints read no header beyond the few the server parses.
+    bool keep_headers = false;
 };
 
 using RequestHandler = std::function<Response(const Request&)>;

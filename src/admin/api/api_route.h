@@ -46,6 +46,14 @@ struct AdminServices {
     const Clock& clock;
 };
 
+/// The account behind an authenticated request, for permission checks.
+struct Caller {
+    std::int64_t user_id = 0;
+    bool is_superuser = false;
+    /// Id of the login session (SHA-256 hex of its cookie); empty for API keys.
+    std::string session_id;
+};
+
 /// One authenticated request as a handler sees it.
 struct ApiCall {
     const http::Request& request;
@@ -54,6 +62,9 @@ struct ApiCall {
     /// Who is calling, for audit entries: username, "session" or "api_key",
     /// client address.
     AuditActor actor;
+    /// The authenticated account; user_id 0 on /auth/* routes, which run
+    /// before authentication.
+    Caller caller{};
 };
 
 /// A failure with the status the contract names (400, 403, 404, 422, 502...).
