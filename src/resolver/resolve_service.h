@@ -78,6 +78,8 @@ struct KnownEntities {
 };
 
 struct ResolveServiceOptions {
+    explicit ResolveServiceOptions(EntityId id) : own_id(std::move(id)) {}
+
     /// This resolver: `iss` of its answers, and the anchor it precomputes for.
     EntityId own_id;
     /// Resolve entities not known in advance (spec section 18.1: off).
