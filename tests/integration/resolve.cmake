@@ -12,3 +12,13 @@ set_tests_properties(integration.resolve.resolve_test PROPERTIES
     LABELS integration
     TIMEOUT 600
     ENVIRONMENT "INMOR_BIN=$<TARGET_FILE:inmor>;RESOLVE_STORE_TOOL=$<TARGET_FILE:resolve_store_tool>")
+
+find_program(INMOR_RESOLVE_PYTHON3 python3 HINTS /usr/bin REQUIRED)
+add_test(NAME integration.resolve.netns
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/resolve/netns_test.sh ${INMOR_RESOLVE_PYTHON3}
+        ${CMAKE_CURRENT_LIST_DIR}/resolve)
+set_tests_properties(integration.resolve.netns PROPERTIES
+    LABELS "netns;integration"
+    TIMEOUT 120
+    SKIP_RETURN_CODE 77
+    ENVIRONMENT "INMOR_BIN=$<TARGET_FILE:inmor>;RESOLVE_STORE_TOOL=$<TARGET_FILE:resolve_store_tool>")

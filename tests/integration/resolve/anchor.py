@@ -36,11 +36,12 @@ class Anchor:
     """A workspace (keys, taconfig.toml, store) and the inmor process serving it."""
 
     def __init__(self, redis_uri=None, extra_config="", resolve_config="", port=None,
-                 directory=None, key=None):
+                 directory=None, key=None, domain=None, allow_http=True):
         self.dir = directory or tempfile.mkdtemp(prefix="inmor-resolve-test-")
         self.owns_dir = directory is None
         self.port = port or free_port()
-        self.entity_id = f"http://127.0.0.1:{self.port}"
+        self.entity_id = domain or f"http://127.0.0.1:{self.port}"
+        self.allow_http = allow_http
         self.key = key or Key()
         self.redis_uri = redis_uri
         self.process = None
@@ -62,7 +63,7 @@ class Anchor:
             f'domain = "{self.entity_id}"',
             f'listen = "127.0.0.1:{self.port}"',
             'metrics_listen = ""',
-            "allow_http = true",
+            f"allow_http = {'true' if self.allow_http else 'false'}",
             "cache_ttl = 1",
         ]
         if self.redis_uri:
