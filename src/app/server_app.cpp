@@ -8,6 +8,7 @@
 #include "endpoints/endpoints.h"
 #include "fetch/http_fetcher.h"
 #include "resolver/caching_entity_statement_source.h"
+#include "resolver/configured_trust_anchors.h"
 #include "resolver/http_entity_statement_source.h"
 #include "resolver/own_statement_source.h"
 #include "resolver/resolve_service.h"
@@ -29,9 +30,7 @@
 #include <atomic>
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <thread>
 
 #ifndef INMOR_VERSION
@@ -88,32 +87,6 @@ fetch::FetchConfig fetch_config_of(const Config& config) {
     return out;
 }
 
-/// This instance's own keys for its own domain, and the keys pinned under
-/// `resolve.trust_anchors` for the others.
-Result<resolver::TrustAnchorKeys> trust_anchor_keys(const Config& config,
-                                                    const jose::JwkSet& own_keys) {
-    resolver::TrustAnchorKeys anchors;
-    auto own = EntityId::parse(config.domain, config.allow_http);
-    if (!own) return own.error().with_context("domain");
-    anchors.emplace(*own, own_keys);
-    for (std::size_t i = 0; i < config.resolve.trust_anchors.size(); ++i) {
-        const auto& entry = config.resolve.trust_anchors[i];
-        const std::string where = "resolve.trust_anchors[" + std::to_string(i) + "]";
-        auto id = EntityId::parse(entry.entity_id, config.allow_http);
-        if (!id) return id.error().with_context(where + ".entity_id");
-        std::ifstream file(entry.jwks_file);
-        if (!file) {
-            return Error::invalid_request(where + ".jwks_file: cannot read " + entry.jwks_file);
-        }
-        std::stringstream text;
-        text << file.rdbuf();
-        auto keys = jose::JwkSet::parse(text.str());
-        if (!keys) return keys.error().with_context(where + ".jwks_file");
-        anchors.insert_or_assign(*id, std::move(*keys));
-    }
-    return anchors;
-}
-
 /// Whether `entity_id` is known in advance: a subordinate, or an entity the
 /// collection walk found.
 Result<bool> is_known_entity(endpoints::PublishedData& data, std::string_view entity_id) {
@@ -143,7 +116,7 @@ Result<std::unique_ptr<ResolveParts>> build_resolve(const Config& config,
                                                     storage::KeyValueStore& store,
                                                     endpoints::PublishedData& data) {
     auto parts = std::make_unique<ResolveParts>(keys.private_key);
-    auto anchors = trust_anchor_keys(config, keys.verification_keys);
+    auto anchors = resolver::configured_trust_anchors(config, keys.verification_keys);
     if (!anchors) return anchors.error();
     auto own_id = EntityId::parse(config.domain, config.allow_http);
     if (!own_id) return own_id.error().with_context("domain");
