@@ -10,6 +10,7 @@
 #include "resolver/caching_entity_statement_source.h"
 #include "resolver/configured_trust_anchors.h"
 #include "resolver/http_entity_statement_source.h"
+#include "resolver/metadata_key_sets.h"
 #include "resolver/own_statement_source.h"
 #include "resolver/resolve_service.h"
 #include "resolver/trust_chain_resolver.h"
@@ -18,6 +19,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "storage/configured_store.h"
+#include "storage/federation_store.h"
 #include "storage/key_value_store.h"
 
 #include <boost/asio/io_context.hpp>
@@ -56,6 +58,8 @@ struct ResolveParts {
     std::unique_ptr<resolver::CachingEntityStatementSource> cached_source;
     std::unique_ptr<resolver::OwnStatementSource> own_source;
     std::unique_ptr<resolver::TrustMarkStatusClient> status_client;
+    std::unique_ptr<storage::FederationStore> key_set_cache;
+    std::unique_ptr<resolver::MetadataKeySets> key_sets;
     std::unique_ptr<resolver::TrustChainResolver> resolver;
     std::unique_ptr<resolver::ResolveService> service;
 };
@@ -163,9 +167,14 @@ Result<std::unique_ptr<ResolveParts>> build_resolve(const Config& config,
         *parts->fetcher, *parts->own_source, system_clock(),
         federation::StatementOptions{config.allow_http}, *issuer, std::move(local_state));
 
+    parts->key_set_cache = std::make_unique<storage::FederationStore>(store);
+    parts->key_sets = std::make_unique<resolver::MetadataKeySets>(
+        *parts->fetcher, parts->key_set_cache.get(), system_clock());
+
     resolver::ResolverOptions options;
     options.allow_http = config.allow_http;
     options.status_checker = parts->status_client.get();
+    options.metadata_checker = parts->key_sets.get();
     parts->resolver = std::make_unique<resolver::TrustChainResolver>(
         *parts->own_source, std::move(*anchors), system_clock(), options);
 

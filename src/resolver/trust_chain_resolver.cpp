@@ -305,6 +305,11 @@ Result<TrustChain> ResolutionWalk::finish(const ChainPath& path) {
     if (!chain) {
         return chain.error();
     }
+    if (const MetadataChecker* checker = resolver_.options_.metadata_checker) {
+        if (auto checked = checker->check(*chain); !checked) {
+            return checked.error().with_context("metadata of " + chain->subject.str());
+        }
+    }
     if (request_.verify_trust_marks) {
         add_trust_marks(*chain, *path.configurations.back());
     }

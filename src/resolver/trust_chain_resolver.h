@@ -50,6 +50,15 @@ public:
     virtual Result<void> check_status(const federation::TrustMark& mark) const = 0;
 };
 
+/// Checks the resolved metadata of a chain that validated, for example the
+/// key sets its `jwks_uri` and `signed_jwks_uri` point at. An error fails
+/// the chain with that error.
+class MetadataChecker {
+public:
+    virtual ~MetadataChecker() = default;
+    virtual Result<void> check(const TrustChain& chain) const = 0;
+};
+
 /// Settings of a TrustChainResolver.
 struct ResolverOptions {
     ResolverLimits limits;
@@ -57,6 +66,8 @@ struct ResolverOptions {
     bool allow_http = false;
     /// Optional; without it Trust Marks are checked by signature and time only.
     const TrustMarkStatusChecker* status_checker = nullptr;
+    /// Optional; runs on every chain that validated, before its Trust Marks.
+    const MetadataChecker* metadata_checker = nullptr;
 };
 
 /// One resolution: the subject and the Trust Anchors the caller accepts.

@@ -5,6 +5,7 @@
 #include "jose/jws.h"
 #include "resolver/configured_trust_anchors.h"
 #include "resolver/http_entity_statement_source.h"
+#include "resolver/metadata_key_sets.h"
 #include "resolver/own_statement_source.h"
 #include "resolver/resolve_response.h"
 #include "resolver/trust_chain_resolver.h"
@@ -124,9 +125,12 @@ json::object inspect(const AdminServices& services, const InspectRequest& reques
         federation::StatementOptions{services.config.allow_http}, *issuer,
         std::move(local_state));
 
+    resolver::MetadataKeySets key_sets(services.fetcher, &store, services.clock);
+
     resolver::ResolverOptions options;
     options.allow_http = services.config.allow_http;
     options.status_checker = &status_client;
+    options.metadata_checker = &key_sets;
     resolver::TrustChainResolver resolver(source, std::move(*anchors), services.clock, options);
     auto chain = resolver.resolve_trust_chain({request.subject, {request.trust_anchor}, true});
     if (!chain) {

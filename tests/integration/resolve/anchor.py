@@ -36,12 +36,13 @@ class Anchor:
     """A workspace (keys, taconfig.toml, store) and the inmor process serving it."""
 
     def __init__(self, redis_uri=None, extra_config="", resolve_config="", port=None,
-                 directory=None, key=None, domain=None, allow_http=True):
+                 directory=None, key=None, domain=None, allow_http=True, launcher=()):
         self.dir = directory or tempfile.mkdtemp(prefix="inmor-resolve-test-")
         self.owns_dir = directory is None
         self.port = port or free_port()
         self.entity_id = domain or f"http://127.0.0.1:{self.port}"
         self.allow_http = allow_http
+        self.launcher = list(launcher)
         self.key = key or Key()
         self.redis_uri = redis_uri
         self.process = None
@@ -76,7 +77,7 @@ class Anchor:
 
     def start(self):
         self.log = open(os.path.join(self.dir, f"server-{self.port}.log"), "ab")
-        self.process = subprocess.Popen([INMOR_BIN, "-c", self.config_path],
+        self.process = subprocess.Popen([*self.launcher, INMOR_BIN, "-c", self.config_path],
                                         stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -292,6 +292,49 @@ class LiveDiscoveryTest(ResolveFixture):
         self.assertEqual(self.resolve(self.fed[leaf].entity_id)[0], 200)
         self.assertEqual(self.server.hits_of(route), 1)
 
+    # --- key sets in metadata ----------------------------------------------
+
+    def test_jwks_uri_is_fetched_checked_and_cached(self):
+        ia = self.add_intermediate()
+        route = "/keys/" + self.unique("jwks")
+        self.server.set(route, 200, "application/jwk-set+json",
+                        json.dumps({"keys": [Key().public_jwk()]}))
+        uri = self.server.base_url + route
+        first = self.add_leaf([ia], metadata={RP: rp_metadata(jwks_uri=uri)})
+        second = self.add_leaf([ia], metadata={RP: rp_metadata(jwks_uri=uri)})
+        for leaf in (first, second):
+            status, _, token = self.resolve(self.fed[leaf].entity_id)
+            self.assertEqual(status, 200, token)
+            self.assertEqual(jwt_claims(token)["metadata"][RP]["jwks_uri"], uri)
+        # The body is kept in inmor:jwks_cache:*, so the second leaf needs no fetch.
+        self.assertEqual(self.server.hits_of(route), 1)
+
+    def test_broken_jwks_uri_fails_the_chain(self):
+        ia = self.add_intermediate()
+        uri = self.server.base_url + "/keys/" + self.unique("missing")
+        leaf = self.add_leaf([ia], metadata={RP: rp_metadata(jwks_uri=uri)})
+        self.assert_fails(self.fed[leaf].entity_id, 400, "invalid_trust_chain",
+                          RP + ".jwks_uri")
+
+    def signed_jwks(self, leaf, key):
+        leaf_id = self.fed[leaf].entity_id
+        claims = {"iss": leaf_id, "sub": leaf_id, "iat": int(time.time()),
+                  "keys": [Key().public_jwk()]}
+        return key.sign(claims, typ="jwk-set+jwt")
+
+    def test_signed_jwks_uri_is_verified(self):
+        ia = self.add_intermediate()
+        for signer, expected in (("leaf", 200), ("stranger", 400)):
+            route = "/keys/" + self.unique("signed")
+            uri = self.server.base_url + route
+            leaf = self.add_leaf([ia], metadata={RP: rp_metadata(signed_jwks_uri=uri)})
+            key = self.fed[leaf].key if signer == "leaf" else Key()
+            self.server.set(route, 200, "application/jwk-set+jwt", self.signed_jwks(leaf, key))
+            status, _, body = self.resolve(self.fed[leaf].entity_id)
+            self.assertEqual(status, expected, body)
+            if expected == 400:
+                self.assertIn(RP + ".signed_jwks_uri", body["error_description"])
+
     # --- trust marks -------------------------------------------------------
 
     def mark(self, issuer_key, issuer_id, subject_id, mark_type, lifetime=3600, extra=None):

@@ -1,0 +1,193 @@
+"""Benchmark /resolve of the federation server.
+
+1. Cold resolve: N leaves under one intermediate under our anchor, live
+   discovery on, each leaf resolved once, one request at a time. Each request
+   fetches the leaf's entity configuration and the intermediate's statement
+   about it over loopback HTTP; the intermediate's configuration comes from
+   the statement cache after the first request, and the anchor's statements
+   from its store. The same two fetches are timed from this script as the
+   "fetch time" baseline.
+2. Precomputed resolve against /fetch: wrk on /resolve for a subordinate
+   (answered from the precomputed, signed-once answer) and on /fetch for the
+   same subordinate, alternating, in the same run.
+
+The server runs pinned to one CPU and wrk to another with taskset.
+
+Usage: resolve_bench.py BUILD_DIR REPORT.md [--leaves N] [--runs R] [--seconds S]
+"""
+
+import argparse
+import datetime
+import http.client
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration", "resolve"))
+
+SERVER_CPU = "0"
+WRK_CPU = "1"
+CONNECTIONS = 32
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def timed_get(port, path):
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status != 200:
+        raise RuntimeError(f"GET {path} returned {response.status}")
+    return elapsed
+
+
+def run_wrk(port, path, seconds):
+    command = ["taskset", "-c", WRK_CPU, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s",
+               f"http://127.0.0.1:{port}{path}"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise RuntimeError(f"wrk saw {errors.group(1)} error responses on {path}:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("build")
+    parser.add_argument("report")
+    parser.add_argument("--leaves", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    args = parser.parse_args()
+    os.environ["INMOR_BIN"] = os.path.join(args.build, "src", "cli", "inmor")
+    os.environ["RESOLVE_STORE_TOOL"] = os.path.join(args.build, "tests", "integration",
+                                                    "resolve_store_tool")
+
+    import anchor as anchor_module
+    anchor_module.INMOR_BIN = os.environ["INMOR_BIN"]
+    anchor_module.STORE_TOOL = os.environ["RESOLVE_STORE_TOOL"]
+    from federation import Federation, FederationServer
+
+    server = FederationServer()
+    fed = Federation(server)
+    anchor = anchor_module.Anchor(extra_config='log_level = "warn"',
+                                  resolve_config="live_discovery = true",
+                                  launcher=["taskset", "-c", SERVER_CPU])
+    anchor.start()
+    try:
+        anchor.publish_configuration()
+        anchor.wait_for_configuration()
+        ia = fed.add("ia")
+        fed.publish_configuration("ia", [anchor.entity_id])
+        anchor.publish_subordinate(ia, {"metadata_policy": {"openid_relying_party": {
+            "contacts": {"add": ["ops@ta.test"]}, "grant_types": {"default": ["authorization_code"]}}}})
+        anchor.wait_for_fetch(ia.entity_id)
+
+        # Cold resolve, one request at a time, each leaf never resolved before.
+        cold = []
+        fetch_time = []
+        cold_leaves = []
+        for index in range(args.leaves):
+            name = f"cold{index}"
+            fed.add(name)
+            fed.publish_configuration(name, [ia.entity_id], {"metadata": {
+                "openid_relying_party": {"client_name": name,
+                                         "redirect_uris": ["https://rp.test/cb"]}}})
+            fed.publish_subordinate("ia", name)
+            cold_leaves.append(name)
+        # Let the store changes reach the server, and warm the statement cache
+        # with the intermediate's configuration, before timing.
+        time.sleep(2)
+        status, _, _ = anchor.resolve(ia.entity_id)
+        if status != 200:
+            raise RuntimeError(f"resolve of the intermediate returned {status}")
+        for name in cold_leaves:
+            entity_id = fed[name].entity_id
+            query = "/resolve?sub=" + anchor_module.quote(entity_id) + "&trust_anchor=" + \
+                anchor_module.quote(anchor.entity_id)
+            cold.append(timed_get(anchor.port, query))
+            fetch_time.append(
+                timed_get(server.port, fed.configuration_route(name)) +
+                timed_get(server.port, "/ia/fetch?sub=" + anchor_module.quote(entity_id)))
+
+        # Precomputed resolve against /fetch for the same subordinate.
+        resolve_path = ("/resolve?sub=" + anchor_module.quote(ia.entity_id) + "&trust_anchor=" +
+                        anchor_module.quote(anchor.entity_id))
+        fetch_path = "/fetch?sub=" + anchor_module.quote(ia.entity_id)
+        resolve_rates, fetch_rates = [], []
+        for _ in range(args.runs):
+            resolve_rates.append(run_wrk(anchor.port, resolve_path, args.seconds))
+            fetch_rates.append(run_wrk(anchor.port, fetch_path, args.seconds))
+    finally:
+        anchor.stop()
+        anchor.remove()
+        server.stop()
+
+    cold_p50, cold_p99 = percentile(cold, 0.5), percentile(cold, 0.99)
+    fetch_p50, fetch_p99 = percentile(fetch_time, 0.5), percentile(fetch_time, 0.99)
+    resolve_rate = statistics.median(resolve_rates)
+    fetch_rate = statistics.median(fetch_rates)
+    cpu = platform.processor() or platform.machine()
+    with open("/proc/cpuinfo") as handle:
+        model = re.search(r"model name\s*:\s*(.+)", handle.read())
+    lines = [
+        "# /resolve benchmark",
+        "",
+        f"Recorded {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC by "
+        "`bench/run_resolve.sh` (Release build), on "
+        f"{model.group(1) if model else cpu}, {os.cpu_count()} CPUs, Linux "
+        f"{platform.release()}. The server runs on CPU {SERVER_CPU}, wrk on CPU {WRK_CPU}; "
+        "the Python federation server and this script share the machine.",
+        "",
+        "## Cold resolve of a three-level chain (live discovery)",
+        "",
+        f"{len(cold)} distinct leaves under one intermediate under our anchor, one request at "
+        "a time. Each request fetches the leaf's entity configuration and the intermediate's "
+        "statement about it (loopback HTTP, Python server); the intermediate's configuration "
+        "comes from the statement cache and the anchor's statements from its store. "
+        "\"Fetch time\" is the same two GETs made from the benchmark script right after.",
+        "",
+        "| | p50 ms | p99 ms |",
+        "|---|---|---|",
+        f"| cold /resolve | {cold_p50:.2f} | {cold_p99:.2f} |",
+        f"| the two fetches alone | {fetch_p50:.2f} | {fetch_p99:.2f} |",
+        f"| difference of the medians | {cold_p50 - fetch_p50:.2f} | |",
+        "",
+        "Goal: p50 under 5 ms beyond fetch time.",
+        "",
+        "## Precomputed /resolve against /fetch",
+        "",
+        f"wrk, 1 thread, {CONNECTIONS} connections, {args.seconds} s per run, {args.runs} runs "
+        "alternating; medians (min-max).",
+        "",
+        "| route | requests/s |",
+        "|---|---|",
+        f"| /resolve (precomputed subordinate) | {resolve_rate:.0f} "
+        f"({min(resolve_rates):.0f}-{max(resolve_rates):.0f}) |",
+        f"| /fetch (same subordinate) | {fetch_rate:.0f} "
+        f"({min(fetch_rates):.0f}-{max(fetch_rates):.0f}) |",
+        f"| ratio | {resolve_rate / fetch_rate:.2f}x |",
+        "",
+        "Goal: precomputed /resolve at least 0.8x /fetch.",
+        "",
+    ]
+    with open(args.report, "w") as handle:
+        handle.write("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
