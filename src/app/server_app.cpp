@@ -91,8 +91,8 @@ fetch::FetchConfig fetch_config_of(const Config& config) {
     return out;
 }
 
-/// Whether `entity_id` is known in advance: a subordinate, or an entity the
-/// collection walk found.
+/// Checks whether `entity_id` is known in advance: a subordinate, or an
+/// entity the collection walk found.
 Result<bool> is_known_entity(endpoints::PublishedData& data, std::string_view entity_id) {
     auto statement = data.subordinate_statement(entity_id);
     if (!statement) return statement.error();
@@ -184,7 +184,7 @@ Result<std::unique_ptr<ResolveParts>> build_resolve(const Config& config,
     resolver::ResolveServiceOptions service_options(*own_id);
     service_options.live_discovery = config.resolve.live_discovery;
     service_options.refresh_before_expiry = config.resolve.refresh_before_expiry;
-    // With Redis, replicas share answers; the embedded store serves one process.
+    // With Redis, replicas share resolved chains. The embedded store serves one process.
     storage::KeyValueStore* shared = store.engine() == "redis" ? &store : nullptr;
     parts->service = std::make_unique<resolver::ResolveService>(
         *parts->resolver, parts->signing_key, std::move(known), shared, system_clock(),

@@ -1,5 +1,5 @@
 // GET /resolve?sub=&trust_anchor=&entity_type=: a signed resolve response,
-// answered from the precomputed or cached answers of the ResolveService.
+// served from the precomputed or cached records of the ResolveService.
 #include "endpoints/endpoints.h"
 
 #include "http/error_response.h"

@@ -17,9 +17,9 @@ inline constexpr std::string_view kSignedJwkSetMediaType = "application/jwk-set+
 
 /// A MetadataChecker for the key set URLs in entity-type metadata.
 ///
-/// For every entity type of the resolved metadata: a `signed_jwks_uri` is
+/// For every entity type of the resolved metadata, a `signed_jwks_uri` is
 /// fetched and must verify as a jwk-set+jwt signed with one of the
-/// subject's Federation Entity Keys, with `iss` the subject; a `jwks_uri`
+/// subject's Federation Entity Keys, with `iss` the subject. A `jwks_uri`
 /// is fetched and must have the shape of a JWK Set (a `keys` array of
 /// objects with `kty`). Bodies are cached in the
 /// federation store (`inmor:jwks_cache:{sha256hex(uri)}`, one hour) when a

@@ -1,4 +1,4 @@
-// Precomputed, shared and signed-once resolve answers.
+// Precomputed, shared and signed-once resolve responses.
 #include "resolver/resolve_service.h"
 
 #include "common/json.h"
@@ -36,7 +36,7 @@ std::string entry_key(const EntityId& trust_anchor, const EntityId& subject) {
 
 std::string shared_suffix(const std::string& key) { return federation::trust_mark_digest(key); }
 
-// Answers stay until `exp`; a failure until its retry time.
+// A chain is kept until its `exp`, and a failure until its retry time.
 UnixSeconds refresh_time(const ChainRecord& record, UnixSeconds now,
                          const ResolveServiceOptions& options) {
     if (!record.ok()) {
@@ -139,7 +139,7 @@ Result<ChainRecord> chain_record_from_json(std::string_view text) {
     }
     for (const json::value& statement : chain->as_array()) {
         if (!statement.is_string()) {
-            return Error::server_error("resolve record: trust_chain holds a non-string");
+            return Error::server_error("resolve record: trust_chain contains a non-string");
         }
         record.statements.emplace_back(statement.as_string());
     }
@@ -331,7 +331,7 @@ ChainRecord ResolveService::resolve_now(const EntityId& subject, const EntityId&
         if (error.code() == ErrorCode::kInvalidTrustAnchor) {
             error = Error(ErrorCode::kInvalidTrustChain, error.message(), error.detail());
         }
-        log_->info("resolve answer failed sub={} trust_anchor={} error={} reason={}",
+        log_->info("resolve failed sub={} trust_anchor={} error={} reason={}",
                    record.subject, record.trust_anchor, error_code_name(error.code()),
                    error.message());
         record.error = std::move(error);
@@ -347,7 +347,7 @@ ChainRecord ResolveService::resolve_now(const EntityId& subject, const EntityId&
         if (mark.expires_at()) record.expires_at = std::min(record.expires_at, *mark.expires_at());
     }
     record.refresh_at = refresh_time(record, now, options_);
-    log_->debug("resolve answer computed sub={} trust_anchor={} exp={} refresh_at={}",
+    log_->debug("resolve chain computed sub={} trust_anchor={} exp={} refresh_at={}",
                 record.subject, record.trust_anchor, record.expires_at, record.refresh_at);
     return record;
 }
@@ -426,8 +426,8 @@ Result<std::shared_ptr<const SignedAnswer>> ResolveService::signed_answer(
     return answer;
 }
 
-// Called with mutex_ held: drops expired answers about unknown entities, and
-// the oldest ones beyond the bound.
+// Drops expired records of entities not known in advance, and the oldest
+// ones beyond max_live_entries. The caller holds mutex_.
 void ResolveService::prune_live(UnixSeconds now) {
     std::size_t live = 0;
     for (auto it = entries_.begin(); it != entries_.end();) {

@@ -1,4 +1,4 @@
-// ResolveService: the answers of the resolve endpoint, computed ahead for
+// ResolveService: the resolve endpoint's responses, computed ahead for
 // entities known in advance, shared between replicas through the store, and
 // signed once per entity_type set.
 #pragma once
@@ -38,7 +38,7 @@ namespace inmor::resolver {
 inline constexpr std::string_view kResolveChainKeyPrefix = "inmor:resolve:chain:";
 inline constexpr std::string_view kResolveLockKeyPrefix = "inmor:resolve:lock:";
 
-/// A verified Trust Mark as a resolve answer carries it.
+/// A verified Trust Mark, as a resolve response carries it.
 struct RecordedTrustMark {
     std::string trust_mark_type;
     std::string trust_mark;
@@ -70,8 +70,8 @@ struct ChainRecord {
 std::string chain_record_to_json(const ChainRecord& record);
 Result<ChainRecord> chain_record_from_json(std::string_view text);
 
-/// The entities this resolver knows in advance (its subordinates and what the
-/// collection walk found). Both may be called from several threads.
+/// The entities known in advance (the anchor's subordinates and what the
+/// collection walk found). Both functions may be called from several threads.
 struct KnownEntities {
     std::function<Result<bool>(std::string_view entity_id)> contains;
     std::function<Result<std::vector<std::string>>()> all;
@@ -80,7 +80,7 @@ struct KnownEntities {
 struct ResolveServiceOptions {
     explicit ResolveServiceOptions(EntityId id) : own_id(std::move(id)) {}
 
-    /// This resolver: `iss` of its answers, and the anchor it precomputes for.
+    /// This resolver: `iss` of its responses, and the anchor it precomputes for.
     EntityId own_id;
     /// Resolve entities not known in advance (spec section 18.1: off).
     bool live_discovery = false;
@@ -114,9 +114,9 @@ struct ResolveServiceStats {
     std::size_t signatures = 0;        ///< responses signed
 };
 
-/// Answers resolve requests. Entities known in advance are resolved against
-/// `own_id` by a background pass (start_precompute) before anyone asks,
-/// again before their answer expires, and again after a relevant change in
+/// Serves resolve requests. Entities known in advance are resolved against
+/// `own_id` by a background pass (start_precompute) before any request,
+/// again before their response expires, and again after a relevant change in
 /// the federation store (note_change). With a `shared` store (Redis) one
 /// replica computes each answer under a short lock and the others adopt the
 /// stored record; without one everything stays in this process. Answers for
@@ -137,10 +137,11 @@ public:
 
     /// The signed answer for `subject` and the first of `trust_anchors` that
     /// it resolves to, with metadata limited to `entity_types` (all when
-    /// empty). Errors: kInvalidTrustAnchor when none of the anchors is
-    /// configured; kInvalidSubject for an entity not known in advance with
-    /// live discovery off (nothing is fetched); kInvalidTrustChain with the
-    /// reason; kTemporarilyUnavailable for transient failures.
+    /// empty). Errors are kInvalidTrustAnchor when none of the anchors is
+    /// configured, and kInvalidSubject for an entity not known in advance
+    /// while live discovery is off (then nothing is fetched). A chain that
+    /// fails is kInvalidTrustChain with the reason, or kTemporarilyUnavailable
+    /// for transient failures.
     Result<std::shared_ptr<const SignedAnswer>> answer(const EntityId& subject,
                                                        const std::vector<EntityId>& trust_anchors,
                                                        std::vector<std::string> entity_types);
@@ -150,9 +151,9 @@ public:
     std::shared_ptr<const ChainRecord> chain_record(const EntityId& subject,
                                                     const EntityId& trust_anchor, bool known);
 
-    /// One precompute pass: every known entity whose answer is missing, due
-    /// for refresh or outdated by a change is computed; entities no longer
-    /// known are dropped. Returns the number computed or adopted.
+    /// Runs one precompute pass. Every known entity whose record is missing,
+    /// due for refresh or outdated by a change is computed, and entities no
+    /// longer known are dropped. Returns the number computed or adopted.
     std::size_t refresh_due();
 
     /// Runs refresh_due() on its own thread every precompute_period, and at

@@ -1,4 +1,4 @@
-// TrustMarkStatusClient: asks whether a verified Trust Mark is still active,
+// TrustMarkStatusClient: checks whether a verified Trust Mark is still active,
 // from this anchor's own state for marks it issued, otherwise from the
 // issuer's status endpoint through the guarded fetcher.
 #pragma once
@@ -27,7 +27,7 @@ using LocalTrustMarkState = std::function<Result<bool>(const federation::TrustMa
 /// Marks whose `iss` is `local_issuer` are checked with `local_state`, with
 /// no request. For any other issuer its Entity Configuration comes from
 /// `source` (the resolver's, so usually cached) and is verified as
-/// self-signed; the mark is POSTed to the
+/// self-signed. Then the mark is POSTed to the
 /// `federation_trust_mark_status_endpoint` of its federation_entity
 /// metadata, and the answer must be a trust-mark-status-response+jwt signed
 /// with the issuer's keys, naming the same mark, with status `active`. An

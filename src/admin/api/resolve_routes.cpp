@@ -23,7 +23,7 @@ namespace {
 
 namespace json = boost::json;
 
-/// What the request asks for, validated.
+/// The validated request.
 struct InspectRequest {
     EntityId subject;
     EntityId trust_anchor;

@@ -10,7 +10,7 @@ namespace inmor::admin::api {
 
 /// `POST /resolve` with `{sub, trust_anchor?, entity_type?: []}`.
 /// `trust_anchor` defaults to this instance's `domain`; it may also name an
-/// anchor under `resolve.trust_anchors`. The answer is the web UI's
+/// anchor under `resolve.trust_anchors`. The response is the web UI's
 /// ResolveResult: `{ok, chain: [{jwt, header, payload}], merged_policy,
 /// metadata, exp, trust_marks, error?}`. A chain that does not validate is
 /// still a 200 with `ok: false` and the precise reason in `error`; a body

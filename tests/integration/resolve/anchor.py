@@ -172,11 +172,13 @@ class Anchor:
             time.sleep(0.05)
         raise AssertionError(f"/fetch of {entity_id} never answered {expect}")
 
-    def wait_for_configuration(self, timeout=10):
+    def wait_for_configuration(self, expected=None, timeout=10):
+        """Wait until the configuration is served (`expected` exactly, if given)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            status, headers, _ = self.request("GET", "/.well-known/openid-federation")
-            if status == 200 and headers.get("Content-Type") == ENTITY_STATEMENT:
+            status, headers, body = self.request("GET", "/.well-known/openid-federation")
+            if (status == 200 and headers.get("Content-Type") == ENTITY_STATEMENT and
+                    (expected is None or body.decode() == expected)):
                 return
             time.sleep(0.05)
         raise AssertionError("the anchor's configuration was never served")
