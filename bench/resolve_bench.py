@@ -8,7 +8,7 @@
    from its store. The same two fetches are timed from this script as the
    "fetch time" baseline.
 2. Precomputed resolve against /fetch: wrk on /resolve for a subordinate
-   (answered from the precomputed, signed-once answer) and on /fetch for the
+   (served from the precomputed, signed-once response) and on /fetch for the
    same subordinate, alternating, in the same run.
 
 The server runs pinned to one CPU and wrk to another with taskset.

@@ -273,8 +273,8 @@ class LiveDiscoveryTest(ResolveFixture):
     def test_identical_concurrent_requests_share_one_computation(self):
         ia = self.add_intermediate()
         leaf = self.add_leaf([ia])
-        # Let the announced store changes reach the server first: each one
-        # outdates the answers computed before it.
+        # Let the announced store changes reach the server first, because each
+        # one outdates the chains computed before it.
         time.sleep(1.5)
         route = self.fed.configuration_route(leaf)
         results = []
@@ -289,7 +289,7 @@ class LiveDiscoveryTest(ResolveFixture):
             thread.join()
         self.assertEqual(results, [200] * 8)
         self.assertEqual(self.server.hits_of(route), 1)
-        # Answered from memory until exp: no fetch for a repeat.
+        # A repeat is served from memory until exp, with no fetch.
         self.assertEqual(self.resolve(self.fed[leaf].entity_id)[0], 200)
         self.assertEqual(self.server.hits_of(route), 1)
 
@@ -346,7 +346,7 @@ class LiveDiscoveryTest(ResolveFixture):
         return issuer_key.sign(claims, typ="trust-mark+jwt")
 
     def status_endpoint(self, ia, statuses):
-        """The intermediate's status endpoint answering from `statuses` by mark."""
+        """Serve the intermediate's status endpoint, with the status of each mark from `statuses`."""
         entity = self.fed[ia]
 
         def answer(body):

@@ -1,4 +1,4 @@
-// ResolveService: precomputed, cached, shared and signed-once answers, over
+// ResolveService: precomputed, cached, shared and signed-once responses, over
 // a federation on a loopback HTTP server, and real Redis for sharing.
 #include "resolver/resolve_service.h"
 
