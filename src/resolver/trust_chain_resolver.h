@@ -37,6 +37,9 @@ struct ResolverLimits {
     /// fetched once, but a lattice of superiors can still multiply the paths
     /// built from them, and each extension verifies a signature.
     std::size_t max_path_extensions = 256;
+    /// Trust Marks of the subject verified per resolution; later entries are
+    /// left out of the result.
+    std::size_t max_trust_marks = 16;
     /// Wall-clock time allowed per resolution. A fetch already running is
     /// not cut short: the fetcher's own timeouts bound it.
     std::chrono::milliseconds time_budget{std::chrono::seconds(30)};
