@@ -4,6 +4,8 @@
 
 import json
 import os
+import shutil
+import tempfile
 import threading
 import time
 import unittest
@@ -526,6 +528,64 @@ class PrecomputedTest(ResolveFixture):
             time.sleep(0.1)
         self.assertEqual(status, 200, token)
         self.assertEqual(len(jwt_claims(token)["trust_chain"]), 4)
+
+
+class OtherTrustAnchorTest(unittest.TestCase):
+    """Anchors under resolve.trust_anchors, verified with the keys pinned there."""
+
+    def test_configured_anchor_with_pinned_keys(self):
+        server = FederationServer()
+        fed = Federation(server)
+        other = fed.add("other")
+        impostor = fed.add("impostor")
+        directory = tempfile.mkdtemp(prefix="inmor-resolve-anchors-")
+        with open(os.path.join(directory, "other.json"), "w") as handle:
+            json.dump(other.key.jwks(), handle)
+        # The impostor's pinned keys are not the ones it signs with.
+        with open(os.path.join(directory, "impostor.json"), "w") as handle:
+            json.dump(Key().jwks(), handle)
+        resolve_config = "\n".join([
+            "live_discovery = true",
+            "[[resolve.trust_anchors]]",
+            f'entity_id = "{other.entity_id}"',
+            f'jwks_file = "{os.path.join(directory, "other.json")}"',
+            "[[resolve.trust_anchors]]",
+            f'entity_id = "{impostor.entity_id}"',
+            f'jwks_file = "{os.path.join(directory, "impostor.json")}"',
+        ])
+        anchor = Anchor(resolve_config=resolve_config)
+        anchor.start()
+        try:
+            anchor.publish_configuration()
+            anchor.wait_for_configuration()
+            for name in ("other", "impostor"):
+                fed.publish_configuration(name, None)
+                fed.add(name + "-leaf")
+                fed.publish_configuration(name + "-leaf", [fed[name].entity_id],
+                                          {"metadata": {RP: rp_metadata()}})
+                fed.publish_subordinate(name, name + "-leaf")
+
+            status, _, token = anchor.resolve(fed["other-leaf"].entity_id,
+                                              anchors=[other.entity_id])
+            self.assertEqual(status, 200, token)
+            claims = jwt_claims(token.decode())
+            self.assertEqual(claims["iss"], anchor.entity_id)
+            self.assertEqual(jwt_claims(claims["trust_chain"][-1])["iss"], other.entity_id)
+
+            status, _, body = anchor.resolve(fed["impostor-leaf"].entity_id,
+                                             anchors=[impostor.entity_id])
+            self.assertEqual(status, 400, body)
+            self.assertEqual(json.loads(body)["error"], "invalid_trust_chain")
+            self.assertIn(impostor.entity_id, json.loads(body)["error_description"])
+
+            # The leaf of one anchor does not chain to our own.
+            status, _, body = anchor.resolve(fed["other-leaf"].entity_id)
+            self.assertEqual(status, 400, body)
+        finally:
+            anchor.stop()
+            anchor.remove()
+            server.stop()
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 class RateLimitTest(unittest.TestCase):
