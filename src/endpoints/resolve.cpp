@@ -22,12 +22,29 @@ http::Response resolve_error(const EndpointContext& context, const Error& error)
     return response;
 }
 
+http::Response signed_response(const EndpointContext& context,
+                               const resolver::SignedAnswer& answer) {
+    http::Response response;
+    response.content_type = http::content_type::kResolveResponse;
+    response.body = answer.jwt;
+    const UnixSeconds now = context.data->clock().now();
+    const UnixSeconds max_age =
+        std::clamp<UnixSeconds>(answer.expires_at - now, 0, context.config->cache_control_max_age);
+    response.add_header("Cache-Control", "public, max-age=" + std::to_string(max_age));
+    return response;
+}
+
 }  // namespace
 
 http::Response handle_resolve(const EndpointContext& context, const http::Request& request) {
     if (!context.resolve) {
         return http::error_response(Error::not_found("resolve is not offered here"));
     }
+    // A repeat of a query served before skips parsing altogether.
+    if (auto hit = context.resolve->cached_for_query(request.query)) {
+        return signed_response(context, *hit);
+    }
+    const std::uint64_t generation = context.resolve->generation();
     const bool allow_http = context.config->allow_http;
     const auto params = http::Params::parse(request.query);
 
@@ -58,15 +75,8 @@ http::Response handle_resolve(const EndpointContext& context, const http::Reques
 
     auto answer = context.resolve->answer(*subject, anchors, std::move(*entity_types));
     if (!answer) return resolve_error(context, answer.error());
-
-    http::Response response;
-    response.content_type = http::content_type::kResolveResponse;
-    response.body = (*answer)->jwt;
-    const UnixSeconds now = context.data->clock().now();
-    const UnixSeconds max_age =
-        std::clamp<UnixSeconds>((*answer)->expires_at - now, 0, context.config->cache_control_max_age);
-    response.add_header("Cache-Control", "public, max-age=" + std::to_string(max_age));
-    return response;
+    context.resolve->remember_query(request.query, *answer, generation);
+    return signed_response(context, **answer);
 }
 
 }  // namespace inmor::endpoints

@@ -269,6 +269,7 @@ std::shared_ptr<const ChainRecord> ResolveService::obtain(const EntityId& subjec
         Entry& entry = entries_[key];
         entry.record = record;
         in_flight_.erase(key);
+        generation_.fetch_add(1, std::memory_order_acq_rel);
         if (!entry.known) prune_live(clock_.now());
     }
     promise.set_value(record);
@@ -480,6 +481,7 @@ std::size_t ResolveService::refresh_due() {
             const std::string subject = it->first.substr(separator + 1);
             if (it->second.known && !wanted.contains(subject) && !in_flight_.contains(it->first)) {
                 it = entries_.erase(it);
+                generation_.fetch_add(1, std::memory_order_acq_rel);
             } else {
                 ++it;
             }
@@ -532,12 +534,33 @@ void ResolveService::note_change(std::string_view key) {
         std::lock_guard lock(mutex_);
         outdated_before_ms_ = now_ms();
         for (auto& [name, entry] : entries_) entry.outdated_before_ms = outdated_before_ms_;
+        generation_.fetch_add(1, std::memory_order_acq_rel);
     }
     {
         std::lock_guard lock(wake_mutex_);
         wake_requested_ = true;
     }
     wake_.notify_all();
+}
+
+std::shared_ptr<const SignedAnswer> ResolveService::cached_for_query(
+    std::string_view query) const {
+    std::shared_lock lock(query_mutex_);
+    const auto found = by_query_.find(std::string(query));
+    if (found == by_query_.end()) return nullptr;
+    const QueryEntry& entry = found->second;
+    if (entry.generation != generation() || clock_.now() >= entry.answer->expires_at) {
+        return nullptr;
+    }
+    return entry.answer;
+}
+
+void ResolveService::remember_query(std::string query, std::shared_ptr<const SignedAnswer> answer,
+                                    std::uint64_t generation) {
+    if (generation != this->generation()) return;
+    std::unique_lock lock(query_mutex_);
+    if (by_query_.size() >= options_.max_signed_responses) by_query_.clear();
+    by_query_[std::move(query)] = QueryEntry{std::move(answer), generation};
 }
 
 ResolveServiceStats ResolveService::stats() const {

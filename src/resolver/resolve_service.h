@@ -25,9 +25,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace inmor::resolver {
@@ -146,6 +148,20 @@ public:
                                                        const std::vector<EntityId>& trust_anchors,
                                                        std::vector<std::string> entity_types);
 
+    /// The response last served for exactly this request query string, when
+    /// nothing that could change it happened since: a fast path that skips
+    /// parsing. Null on a miss.
+    std::shared_ptr<const SignedAnswer> cached_for_query(std::string_view query) const;
+
+    /// Remembers `answer` for `query`, unless something changed since
+    /// `generation` (read with generation() before answer() was called).
+    void remember_query(std::string query, std::shared_ptr<const SignedAnswer> answer,
+                        std::uint64_t generation);
+
+    /// A counter that changes whenever a record is replaced or dropped, or a
+    /// change is noted.
+    std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
     /// The chain record for `subject` and `trust_anchor`, from memory when
     /// still usable, else computed (or adopted from another replica).
     std::shared_ptr<const ChainRecord> chain_record(const EntityId& subject,
@@ -212,6 +228,14 @@ private:
     std::map<std::string, SignedEntry> signed_;
     std::int64_t outdated_before_ms_ = 0;
     ResolveServiceStats stats_;
+
+    struct QueryEntry {
+        std::shared_ptr<const SignedAnswer> answer;
+        std::uint64_t generation = 0;
+    };
+    std::atomic<std::uint64_t> generation_{1};
+    mutable std::shared_mutex query_mutex_;
+    std::unordered_map<std::string, QueryEntry> by_query_;
 
     std::mutex wake_mutex_;
     std::condition_variable wake_;

@@ -220,6 +220,32 @@ TEST_F(ResolveServiceTest, ForgetsEntitiesNoLongerKnown) {
     EXPECT_EQ(result.error().code(), ErrorCode::kInvalidSubject);
 }
 
+TEST_F(ResolveServiceTest, QueryCacheFollowsGeneration) {
+    auto service = make_service(true);
+    const std::string query = "sub=leaf&trust_anchor=ta";
+    EXPECT_EQ(service->cached_for_query(query), nullptr);
+
+    const std::uint64_t before = service->generation();
+    auto first = answer(*service, "leaf");
+    ASSERT_TRUE(first.has_value());
+    // The computation itself changed the generation, so this is not kept.
+    service->remember_query(query, *first, before);
+    EXPECT_EQ(service->cached_for_query(query), nullptr);
+
+    const std::uint64_t current = service->generation();
+    auto second = answer(*service, "leaf");
+    ASSERT_TRUE(second.has_value());
+    service->remember_query(query, *second, current);
+    EXPECT_EQ(service->cached_for_query(query), *second);
+
+    service->note_change("inmor:entity_id");
+    EXPECT_EQ(service->cached_for_query(query), nullptr);
+
+    service->remember_query(query, *second, service->generation());
+    clock_.set((*second)->expires_at);
+    EXPECT_EQ(service->cached_for_query(query), nullptr);
+}
+
 TEST(ChainRecordJson, RoundTripsAnswerAndFailure) {
     ChainRecord record;
     record.subject = "https://leaf.test";
