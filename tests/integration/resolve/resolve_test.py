@@ -235,6 +235,12 @@ class LiveDiscoveryTest(ResolveFixture):
         self.fed.publish_subordinate(ia, leaf, jwt=tamper(token))
         self.assert_fails(self.fed[leaf].entity_id, 400, "invalid_trust_chain", "signature")
 
+        tampered_ia = self.add_intermediate()
+        token = self.fed.publish_configuration(tampered_ia, [self.anchor.entity_id])
+        self.fed.publish_configuration(tampered_ia, None, jwt=tamper(token))
+        leaf = self.add_leaf([tampered_ia])
+        self.assert_fails(self.fed[leaf].entity_id, 400, "invalid_trust_chain", "signature")
+
         bad_ia = self.add_intermediate()
         token = self.anchor.publish_subordinate(self.fed[bad_ia])
         self.anchor.publish_subordinate(self.fed[bad_ia], jwt=tamper(token))
