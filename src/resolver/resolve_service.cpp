@@ -262,8 +262,23 @@ std::shared_ptr<const ChainRecord> ResolveService::obtain(const EntityId& subjec
         not_before_ms = std::max(entry.outdated_before_ms, outdated_before_ms_);
     }
 
-    auto record = std::make_shared<const ChainRecord>(compute(subject, trust_anchor,
-                                                              not_before_ms));
+    // Waiters block on the promise, so it is always fulfilled, even when the
+    // computation throws (allocation failure, a library bug).
+    std::shared_ptr<const ChainRecord> record;
+    try {
+        record = std::make_shared<const ChainRecord>(compute(subject, trust_anchor,
+                                                             not_before_ms));
+    } catch (const std::exception& failure) {
+        log_->error("resolve computation failed sub={} trust_anchor={} error={}",
+                    subject.str(), trust_anchor.str(), failure.what());
+        ChainRecord failed;
+        failed.subject = subject.str();
+        failed.trust_anchor = trust_anchor.str();
+        failed.computed_at_ms = now_ms();
+        failed.error = Error::unavailable("resolving " + subject.str() + " failed internally");
+        failed.refresh_at = refresh_time(failed, clock_.now(), options_);
+        record = std::make_shared<const ChainRecord>(std::move(failed));
+    }
     {
         std::lock_guard lock(mutex_);
         Entry& entry = entries_[key];
@@ -286,6 +301,8 @@ ChainRecord ResolveService::compute(const EntityId& subject, const EntityId& tru
     if (auto adopted = read_shared(record_key, not_before_ms)) return std::move(*adopted);
 
     auto locked = shared_->set_if_absent(lock_key, "1", options_.lock_ttl);
+    // NOTE: a replica that died holding the lock makes the others wait up to
+    // lock_ttl here, request threads included, before they compute themselves.
     if (locked && !*locked) {
         // Another replica is computing it: wait for its record, at most as
         // long as its lock lasts, then compute here after all.
