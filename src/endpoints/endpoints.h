@@ -38,7 +38,7 @@ struct EndpointContext {
     std::size_t public_key_count = 0;
     /// Signed status responses, by mark digest and status.
     StoreCache* status_responses = nullptr;
-    /// The resolve answers; null when resolve is not served.
+    /// The resolve responses; null when resolve is not served.
     resolver::ResolveService* resolve = nullptr;
 };
 

@@ -120,8 +120,9 @@ Result<json::object> resolve_subject_metadata(const ChainPath& path) {
 
 namespace {
 
-// The policy resolve_subject_metadata() applied, for inspection. It already
-// resolved once, so a failure here cannot happen; it would leave it empty.
+// The policy resolve_subject_metadata() applied, for inspection. The same
+// statements resolved without error there, so the empty result on failure
+// is not expected to occur.
 boost::json::object merged_policy_json(const ChainPath& path) {
     std::vector<policy::StatementPolicyClaims> policies;
     for (auto it = path.subordinate_statements.rbegin(); it != path.subordinate_statements.rend();

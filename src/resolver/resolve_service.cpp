@@ -492,7 +492,7 @@ std::size_t ResolveService::refresh_due() {
     const UnixSeconds now = clock_.now();
     {
         std::lock_guard lock(mutex_);
-        // Entities no longer known lose their precomputed answers.
+        // Entities no longer known lose their precomputed records.
         for (auto it = entries_.begin(); it != entries_.end();) {
             const auto separator = it->first.find('\n');
             const std::string subject = it->first.substr(separator + 1);

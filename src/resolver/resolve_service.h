@@ -86,12 +86,12 @@ struct ResolveServiceOptions {
     EntityId own_id;
     /// Resolve entities not known in advance (spec section 18.1: off).
     bool live_discovery = false;
-    /// Answers are recomputed this many seconds before their `exp`.
+    /// Chains are recomputed this many seconds before their `exp`.
     UnixSeconds refresh_before_expiry = 3600;
-    /// A failed resolution is answered from memory for this long.
+    /// A failed resolution is served from memory for this long.
     UnixSeconds failure_retry = 60;
     /// A transient failure is retried after this many seconds (also the
-    /// Retry-After of 503 answers).
+    /// Retry-After of 503 responses).
     UnixSeconds transient_retry = 10;
     /// How long one replica may hold the lock on computing an answer.
     std::chrono::seconds lock_ttl{30};
@@ -120,8 +120,8 @@ struct ResolveServiceStats {
 /// `own_id` by a background pass (start_precompute) before any request,
 /// again before their response expires, and again after a relevant change in
 /// the federation store (note_change). With a `shared` store (Redis) one
-/// replica computes each answer under a short lock and the others adopt the
-/// stored record; without one everything stays in this process. Answers for
+/// replica computes each chain under a short lock and the others adopt the
+/// stored record. Without one, everything stays in this process. Answers for
 /// other anchors, and for unknown entities when live discovery is on, are
 /// computed on first request and kept until their `exp`. Identical
 /// concurrent requests share one computation. Thread-safe.
