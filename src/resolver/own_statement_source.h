@@ -30,6 +30,10 @@ struct OwnStatements {
 /// `federation_fetch_endpoint` of the stored configuration. Requests for
 /// other entities, and for the anchor while nothing is stored, go to
 /// `upstream`. Thread-safe when `own` and `upstream` are.
+///
+/// A subordinate's own Entity Configuration is still fetched from the
+/// subordinate: the copy in `inmor:subordinates:jwt` is only what the admin
+/// fetched last, and may be outdated or expired.
 class OwnStatementSource final : public EntityStatementSource {
 public:
     OwnStatementSource(EntityId own_id, OwnStatements own, const EntityStatementSource& upstream)
