@@ -6,10 +6,20 @@
 #include "common/config.h"
 #include "common/logging.h"
 #include "endpoints/endpoints.h"
+#include "fetch/http_fetcher.h"
+#include "resolver/caching_entity_statement_source.h"
+#include "resolver/configured_trust_anchors.h"
+#include "resolver/http_entity_statement_source.h"
+#include "resolver/metadata_key_sets.h"
+#include "resolver/own_statement_source.h"
+#include "resolver/resolve_service.h"
+#include "resolver/trust_chain_resolver.h"
+#include "resolver/trust_mark_status_client.h"
 #include "http/error_response.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "storage/configured_store.h"
+#include "storage/federation_store.h"
 #include "storage/key_value_store.h"
 
 #include <boost/asio/io_context.hpp>
@@ -36,6 +46,24 @@ namespace net = boost::asio;
 namespace fs = std::filesystem;
 using endpoints::EndpointContext;
 
+/// The resolve machinery, built from one configuration. Members are
+/// declared in dependency order, so the service (and its precompute thread)
+/// stops before what it uses goes away.
+struct ResolveParts {
+    explicit ResolveParts(jose::Jwk key) : signing_key(std::move(key)) {}
+
+    jose::Jwk signing_key;
+    std::unique_ptr<fetch::HttpFetcher> fetcher;
+    std::unique_ptr<resolver::HttpEntityStatementSource> http_source;
+    std::unique_ptr<resolver::CachingEntityStatementSource> cached_source;
+    std::unique_ptr<resolver::OwnStatementSource> own_source;
+    std::unique_ptr<resolver::TrustMarkStatusClient> status_client;
+    std::unique_ptr<storage::FederationStore> key_set_cache;
+    std::unique_ptr<resolver::MetadataKeySets> key_sets;
+    std::unique_ptr<resolver::TrustChainResolver> resolver;
+    std::unique_ptr<resolver::ResolveService> service;
+};
+
 /// Everything a request reads, built from one configuration.
 struct ServingState {
     Config config;
@@ -44,10 +72,125 @@ struct ServingState {
     std::unique_ptr<endpoints::PublishedData> data;
     std::unique_ptr<JoseTrustMarkSigner> signer;
     std::unique_ptr<endpoints::StoreCache> status_responses;
+    std::unique_ptr<ResolveParts> resolve;
     EndpointContext context;
     // Declared last so it stops first: its thread calls into `cache`.
     std::unique_ptr<storage::ChangeSubscription> subscription;
 };
+
+fetch::FetchConfig fetch_config_of(const Config& config) {
+    fetch::FetchConfig out;
+    out.connect_timeout = std::chrono::seconds(config.fetch.connect_timeout);
+    out.total_timeout = std::chrono::seconds(config.fetch.total_timeout);
+    out.max_body_bytes = static_cast<std::size_t>(config.fetch.max_body_bytes);
+    out.max_redirects = static_cast<int>(config.fetch.max_redirects);
+    out.retries = static_cast<int>(config.fetch.retries);
+    out.ca_file = config.fetch.ca_file;
+    out.allowed_networks = config.fetch.allowed_networks;
+    out.allow_http = config.allow_http;
+    return out;
+}
+
+/// Checks whether `entity_id` is known in advance: a subordinate, or an
+/// entity the collection walk found.
+Result<bool> is_known_entity(endpoints::PublishedData& data, std::string_view entity_id) {
+    auto statement = data.subordinate_statement(entity_id);
+    if (!statement) return statement.error();
+    if ((*statement)->has_value()) return true;
+    auto collection = data.collection();
+    if (!collection) return collection.error();
+    const auto& view = **collection;
+    return view && view->position.contains(std::string(entity_id));
+}
+
+Result<std::vector<std::string>> known_entities(endpoints::PublishedData& data) {
+    auto ids = data.subordinate_ids();
+    if (!ids) return ids.error();
+    std::vector<std::string> all(**ids);
+    auto collection = data.collection();
+    if (!collection) return collection.error();
+    if (const auto& view = **collection) {
+        for (const auto& entity : view->entities) all.push_back(entity.entity_id);
+    }
+    return all;
+}
+
+Result<std::unique_ptr<ResolveParts>> build_resolve(const Config& config,
+                                                    const federation::SigningKeys& keys,
+                                                    storage::KeyValueStore& store,
+                                                    endpoints::PublishedData& data) {
+    auto parts = std::make_unique<ResolveParts>(keys.private_key);
+    auto anchors = resolver::configured_trust_anchors(config, keys.verification_keys);
+    if (!anchors) return anchors.error();
+    auto own_id = EntityId::parse(config.domain, config.allow_http);
+    if (!own_id) return own_id.error().with_context("domain");
+
+    try {
+        parts->fetcher = std::make_unique<fetch::HttpFetcher>(fetch_config_of(config));
+    } catch (const std::invalid_argument& problem) {
+        return Error::invalid_request(problem.what());
+    }
+    parts->http_source = std::make_unique<resolver::HttpEntityStatementSource>(*parts->fetcher);
+    parts->cached_source = std::make_unique<resolver::CachingEntityStatementSource>(
+        *parts->http_source, system_clock());
+
+    // The anchor's own configuration and subordinate statements come from
+    // its store: no request to itself, and no dependence on its own listener.
+    resolver::OwnStatements own;
+    own.entity_configuration = [&data]() -> Result<std::optional<std::string>> {
+        auto stored = data.entity_configuration();
+        if (!stored) return stored.error();
+        if (!(*stored)->has_value()) return std::optional<std::string>();
+        return std::optional<std::string>((**stored)->jwt);
+    };
+    own.subordinate_statement =
+        [&data](std::string_view entity_id) -> Result<std::optional<std::string>> {
+        auto stored = data.subordinate_statement(entity_id);
+        if (!stored) return stored.error();
+        if (!(*stored)->has_value()) return std::optional<std::string>();
+        return std::optional<std::string>((**stored)->jwt);
+    };
+    parts->own_source = std::make_unique<resolver::OwnStatementSource>(*own_id, std::move(own),
+                                                                       *parts->cached_source);
+
+    auto issuer = EntityId::parse(config.federation.trust_mark_issuer, config.allow_http);
+    if (!issuer) return issuer.error().with_context("federation.trust_mark_issuer");
+    resolver::LocalTrustMarkState local_state =
+        [&data](const federation::TrustMark& mark) -> Result<bool> {
+        auto marks = data.trust_marks_of(mark.subject().str());
+        if (!marks) return marks.error();
+        const auto current = (*marks)->find(mark.trust_mark_type());
+        return current != (*marks)->end() && !current->second.revoked &&
+               current->second.mark.jwt == mark.jwt();
+    };
+    parts->status_client = std::make_unique<resolver::TrustMarkStatusClient>(
+        *parts->fetcher, *parts->own_source, system_clock(),
+        federation::StatementOptions{config.allow_http}, *issuer, std::move(local_state));
+
+    parts->key_set_cache = std::make_unique<storage::FederationStore>(store);
+    parts->key_sets = std::make_unique<resolver::MetadataKeySets>(
+        *parts->fetcher, parts->key_set_cache.get(), system_clock());
+
+    resolver::ResolverOptions options;
+    options.allow_http = config.allow_http;
+    options.status_checker = parts->status_client.get();
+    options.metadata_checker = parts->key_sets.get();
+    parts->resolver = std::make_unique<resolver::TrustChainResolver>(
+        *parts->own_source, std::move(*anchors), system_clock(), options);
+
+    resolver::KnownEntities known;
+    known.contains = [&data](std::string_view entity_id) { return is_known_entity(data, entity_id); };
+    known.all = [&data] { return known_entities(data); };
+    resolver::ResolveServiceOptions service_options(*own_id);
+    service_options.live_discovery = config.resolve.live_discovery;
+    service_options.refresh_before_expiry = config.resolve.refresh_before_expiry;
+    // With Redis, replicas share resolved chains. The embedded store serves one process.
+    storage::KeyValueStore* shared = store.engine() == "redis" ? &store : nullptr;
+    parts->service = std::make_unique<resolver::ResolveService>(
+        *parts->resolver, parts->signing_key, std::move(known), shared, system_clock(),
+        std::move(service_options));
+    return parts;
+}
 
 Result<std::shared_ptr<ServingState>> build_state(Config config, http::Metrics& metrics) {
     auto state = std::make_shared<ServingState>();
@@ -67,6 +210,9 @@ Result<std::shared_ptr<ServingState>> build_state(Config config, http::Metrics& 
         std::chrono::seconds(cfg.cache_ttl), &metrics);
     state->data = std::make_unique<endpoints::PublishedData>(*state->store, *state->cache,
                                                              system_clock());
+    auto resolve = build_resolve(cfg, *keys, *state->store, *state->data);
+    if (!resolve) return resolve.error();
+    state->resolve = std::move(*resolve);
     state->signer = std::make_unique<JoseTrustMarkSigner>(std::move(*keys), system_clock());
     if (cfg.trust_mark_status_cache_seconds > 0) {
         state->status_responses = std::make_unique<endpoints::StoreCache>(
@@ -79,11 +225,19 @@ Result<std::shared_ptr<ServingState>> build_state(Config config, http::Metrics& 
     state->context.version = std::string(server_version());
     state->context.public_key_count = public_key_files;
     state->context.status_responses = state->status_responses.get();
+    state->context.resolve = state->resolve->service.get();
 
     endpoints::StoreCache* cache = state->cache.get();
-    state->subscription = state->store->subscribe_changes([cache](const std::string& key) {
+    ResolveParts* parts = state->resolve.get();
+    state->subscription = state->store->subscribe_changes([cache, parts](const std::string& key) {
         cache->invalidate(key);
+        if (resolver::ResolveService::is_relevant_change(key)) {
+            // A changed subordinate may come with a changed configuration.
+            parts->cached_source->clear();
+            parts->service->note_change(key);
+        }
     });
+    parts->service->start_precompute();
     return state;
 }
 
@@ -166,8 +320,7 @@ void ServerProcess::add_routes(http::Router& router) {
                collection_limiter_);
     router.add("/health", {"GET"}, route(&endpoints::handle_health));
     router.add("/status", {"GET"}, route(&endpoints::handle_status));
-    // TODO: /resolve is built by the resolver part; until it is wired in,
-    // the route returns 404 not_found like any unknown path.
+    router.add("/resolve", {"GET"}, route(&endpoints::handle_resolve), resolve_limiter_);
 }
 
 void ServerProcess::add_gauges() {

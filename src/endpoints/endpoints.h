@@ -11,6 +11,10 @@
 #include <memory>
 #include <string>
 
+namespace inmor::resolver {
+class ResolveService;
+}
+
 namespace inmor::endpoints {
 
 /// The JOSE work /trust_mark_status needs, with this anchor's keys.
@@ -34,6 +38,8 @@ struct EndpointContext {
     std::size_t public_key_count = 0;
     /// Signed status responses, by mark digest and status.
     StoreCache* status_responses = nullptr;
+    /// The resolve responses; null when resolve is not served.
+    resolver::ResolveService* resolve = nullptr;
 };
 
 http::Response handle_index(const EndpointContext& context, const http::Request& request);
@@ -48,6 +54,7 @@ http::Response handle_trust_mark_status(const EndpointContext& context,
                                         const http::Request& request);
 http::Response handle_historical_keys(const EndpointContext& context,
                                       const http::Request& request);
+http::Response handle_resolve(const EndpointContext& context, const http::Request& request);
 http::Response handle_collection(const EndpointContext& context, const http::Request& request);
 http::Response handle_health(const EndpointContext& context, const http::Request& request);
 http::Response handle_status(const EndpointContext& context, const http::Request& request);

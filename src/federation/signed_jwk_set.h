@@ -22,8 +22,6 @@ inline constexpr std::string_view kSignedJwkSetJwtType = "jwk-set+jwt";
 /// Errors carry kInvalidRequest and name the header or claim.
 /// NOTE: the keys are parsed as jose::JwkSet, which reads signing key types
 /// only. A set holding an X25519 or X448 encryption key is rejected whole.
-/// The resolver does not fetch `signed_jwks_uri` or `jwks_uri` yet, so the
-/// resolved metadata carries those URLs unchecked.
 Result<jose::JwkSet> verify_signed_jwk_set(std::string_view jwt, const EntityId& entity_id,
                                            const jose::JwkSet& federation_keys,
                                            const Clock& clock);

@@ -118,6 +118,25 @@ Result<json::object> resolve_subject_metadata(const ChainPath& path) {
     return applied;
 }
 
+namespace {
+
+// The policy resolve_subject_metadata() applied, for inspection. The same
+// statements resolved without error there, so the empty result on failure
+// is not expected to occur.
+boost::json::object merged_policy_json(const ChainPath& path) {
+    std::vector<policy::StatementPolicyClaims> policies;
+    for (auto it = path.subordinate_statements.rbegin(); it != path.subordinate_statements.rend();
+         ++it) {
+        const fed::EntityStatementClaims& claims = (*it)->claims();
+        policies.push_back({claims.metadata_policy, claims.metadata_policy_crit});
+    }
+    auto resolved = policy::resolve_metadata_policy(policies);
+    if (!resolved) return {};
+    return policy::metadata_policy_to_json(*resolved);
+}
+
+}  // namespace
+
 Result<TrustChain> build_trust_chain(const ChainPath& path) {
     auto constrained = check_chain_constraints(path);
     if (!constrained) {
@@ -133,6 +152,7 @@ Result<TrustChain> build_trust_chain(const ChainPath& path) {
     TrustChain chain(subject->entity_id(), anchor->entity_id());
     chain.subject_configuration = subject;
     chain.metadata = std::move(*metadata);
+    chain.merged_policy = merged_policy_json(path);
 
     chain.statements.push_back(subject->jwt());
     chain.expires_at = subject->claims().expires_at;

@@ -32,6 +32,9 @@ struct TrustChain {
     /// The subject's metadata after the superior's `metadata`, the
     /// allowed_entity_types constraints and the metadata policy, all types.
     boost::json::object metadata;
+    /// The metadata policy merged from the chain's Subordinate Statements,
+    /// as applied to `metadata` (empty when none carries one).
+    boost::json::object merged_policy;
     /// The smallest `exp` of the statements in the chain.
     UnixSeconds expires_at = 0;
     /// The subject's Trust Marks that verified, from issuers the Trust

@@ -305,6 +305,11 @@ Result<TrustChain> ResolutionWalk::finish(const ChainPath& path) {
     if (!chain) {
         return chain.error();
     }
+    if (const MetadataChecker* checker = resolver_.options_.metadata_checker) {
+        if (auto checked = checker->check(*chain); !checked) {
+            return checked.error().with_context("metadata of " + chain->subject.str());
+        }
+    }
     if (request_.verify_trust_marks) {
         add_trust_marks(*chain, *path.configurations.back());
     }
@@ -319,7 +324,18 @@ void ResolutionWalk::add_trust_marks(TrustChain& chain, const fed::EntityConfigu
         return;
     }
 
-    for (const fed::TrustMarkEntry& entry : chain.subject_configuration->claims().trust_marks) {
+    const auto& entries = chain.subject_configuration->claims().trust_marks;
+    const std::size_t limit = resolver_.options_.limits.max_trust_marks;
+    for (std::size_t index = 0; index < entries.size(); ++index) {
+        const fed::TrustMarkEntry& entry = entries[index];
+        // Marks are optional in the result, so the bounds drop marks rather
+        // than failing the chain.
+        if (index >= limit || std::chrono::steady_clock::now() >= deadline_) {
+            resolver_.log_->info("trust marks left out sub={} count={} reason={}",
+                                 chain.subject.str(), entries.size() - index,
+                                 index >= limit ? "max_trust_marks" : "time budget");
+            break;
+        }
         auto mark = verify_trust_mark(entry, chain, *rules, anchor);
         if (!mark) {
             resolver_.log_->debug("trust mark dropped sub={} trust_mark_type={} reason={}",

@@ -37,6 +37,9 @@ struct ResolverLimits {
     /// fetched once, but a lattice of superiors can still multiply the paths
     /// built from them, and each extension verifies a signature.
     std::size_t max_path_extensions = 256;
+    /// Trust Marks of the subject verified per resolution; later entries are
+    /// left out of the result.
+    std::size_t max_trust_marks = 16;
     /// Wall-clock time allowed per resolution. A fetch already running is
     /// not cut short: the fetcher's own timeouts bound it.
     std::chrono::milliseconds time_budget{std::chrono::seconds(30)};
@@ -50,6 +53,15 @@ public:
     virtual Result<void> check_status(const federation::TrustMark& mark) const = 0;
 };
 
+/// Checks the resolved metadata of a chain that validated, for example the
+/// key sets its `jwks_uri` and `signed_jwks_uri` point at. An error fails
+/// the chain with that error.
+class MetadataChecker {
+public:
+    virtual ~MetadataChecker() = default;
+    virtual Result<void> check(const TrustChain& chain) const = 0;
+};
+
 /// Settings of a TrustChainResolver.
 struct ResolverOptions {
     ResolverLimits limits;
@@ -57,6 +69,8 @@ struct ResolverOptions {
     bool allow_http = false;
     /// Optional; without it Trust Marks are checked by signature and time only.
     const TrustMarkStatusChecker* status_checker = nullptr;
+    /// Optional; runs on every chain that validated, before its Trust Marks.
+    const MetadataChecker* metadata_checker = nullptr;
 };
 
 /// One resolution: the subject and the Trust Anchors the caller accepts.

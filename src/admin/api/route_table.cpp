@@ -1,5 +1,6 @@
 // The one list of every /api/v1 route, in the order /docs shows them.
 #include "admin/api/admin_routes.h"
+#include "admin/api/resolve_routes.h"
 
 namespace inmor::admin::api {
 namespace {
@@ -23,6 +24,7 @@ std::vector<ApiRoute> admin_api_routes(const AdminServices& services) {
     append(table, subordinate_routes(services));
     append(table, trust_mark_type_routes(services));
     append(table, trust_mark_routes(services));
+    append(table, resolve_routes(services));
 
     // Last, so that the documentation describes every route above.
     return documentation_routes(table);

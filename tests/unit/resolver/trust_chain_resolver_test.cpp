@@ -953,5 +953,18 @@ TEST_F(TrustMarkResolutionTest, StatusCheckerCanDropMark) {
     EXPECT_TRUE(chain->trust_marks.empty());
 }
 
+TEST_F(TrustMarkResolutionTest, VerifiesAtMostMaxTrustMarks) {
+    publish_leaf_marks({mark("ta"), mark("ta", {{"exp", kNow + 500}}),
+                        mark("ta", {{"exp", kNow + 400}})});
+    ResolverOptions options;
+    options.limits.max_trust_marks = 2;
+
+    auto chain = resolve("leaf", {"ta"}, options);
+
+    ASSERT_TRUE(chain.has_value()) << chain.error().message();
+    ASSERT_EQ(chain->trust_marks.size(), 2u);
+    EXPECT_EQ(chain->trust_marks[1].expires_at(), std::optional<UnixSeconds>(kNow + 500));
+}
+
 }  // namespace
 }  // namespace inmor::resolver
