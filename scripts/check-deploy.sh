@@ -168,8 +168,10 @@ runtime_packages_cover() {
     for binary in "$@"; do
         [[ -x "$bin_dir/$binary" ]] || continue
         for library in $(readelf -d "$bin_dir/$binary" | awk '/NEEDED/ {gsub(/[][]/, "", $5); print $5}'); do
+            # libc6's libraries (libanl among them) are in every Debian image.
             case "$library" in
-                libc.so.*|libm.so.*|libstdc++.so.*|libgcc_s.so.*|libasan.so.*|libubsan.so.*) continue ;;
+                libc.so.*|libm.so.*|libanl.so.*|libpthread.so.*|libdl.so.*|librt.so.*) continue ;;
+                libstdc++.so.*|libgcc_s.so.*|libasan.so.*|libubsan.so.*) continue ;;
             esac
             path="$(ldconfig -p | awk -v lib="$library" '$1 == lib {print $NF; exit}')"
             package="$(dpkg -S "$path" 2>/dev/null || dpkg -S "$(readlink -f "$path")" 2>/dev/null)"
