@@ -23,20 +23,8 @@ private:
     std::unique_ptr<Scheduler> scheduler_;
 };
 
-void log_healing(const HealingReport& report) {
-    logger("admin")->info(
-        "federation store healed entity_configuration={} historical_keys={} subordinates={} "
-        "subordinates_removed={} trust_marks={} trust_marks_revoked={} failures={}",
-        report.entity_configuration_published, report.historical_keys_published,
-        report.subordinates_published, report.subordinates_removed, report.trust_marks_published,
-        report.trust_marks_revoked, report.failures.size());
-    for (const std::string& failure : report.failures) {
-        logger("admin")->warn("healing item failed reason={}", failure);
-    }
-}
-
-// The walk of the collection job: this anchor's own tree, published into the
-// federation store; false tells the scheduler the run failed.
+// Builds the collection job: a walk of this anchor's own tree, published into
+// the federation store. It returns false when the walk failed.
 std::function<bool()> collection_walk_job(const api::AdminServices& services) {
     return [services]() {
         auto walked = collection::run_collection_walk(services.config, services.store,
@@ -58,12 +46,11 @@ Result<std::unique_ptr<BackgroundWork>> start_background_work(const api::AdminSe
                                                               http::Metrics& metrics) {
     register_admin_metrics(metrics);
 
-    // Healing failures are logged, not fatal: the admin must come up to let
-    // an operator repair what healing could not.
+    // Healing failures are logged, not fatal, because the admin must come up so
+    // that an operator can repair what healing could not.
+    // heal_federation_store logs its own counts and failed items.
     auto healed = heal_federation_store(services);
-    if (healed) {
-        log_healing(*healed);
-    } else {
+    if (!healed) {
         logger("admin")->error("federation store healing failed reason={}",
                                healed.error().message());
     }
@@ -74,7 +61,6 @@ Result<std::unique_ptr<BackgroundWork>> start_background_work(const api::AdminSe
     auto scheduler = std::make_unique<Scheduler>(services, scheduler_holder_name(),
                                                  collection_walk_job(services));
     scheduler->start();
-    logger("admin")->info("scheduler started holder={}", scheduler_holder_name());
     return std::unique_ptr<BackgroundWork>(std::make_unique<SchedulerWork>(std::move(scheduler)));
 }
 
