@@ -171,11 +171,9 @@ async function expectNoOverflow(page, width) {
 async function expectTabReachesEverything(page) {
     const expected = await page.evaluate(() => {
         const selector = 'a[href], button, input, select, textarea, summary, [tabindex]';
-        const controls = [...document.querySelectorAll(selector)].filter((element) => {
-            const style = getComputedStyle(element);
-            return !element.disabled && element.tabIndex >= 0 && element.getClientRects().length > 0 &&
-                style.visibility !== 'hidden';
-        });
+        // checkVisibility is false inside a closed <details>, whose content keeps its boxes.
+        const controls = [...document.querySelectorAll(selector)].filter((element) => !element.disabled &&
+            element.tabIndex >= 0 && element.checkVisibility({ visibilityProperty: true }));
         controls.forEach((element, index) => { element.dataset.tabWalk = String(index); });
         if (document.activeElement instanceof HTMLElement) {
             document.activeElement.blur();
@@ -186,8 +184,12 @@ async function expectTabReachesEverything(page) {
             return `${element.tagName.toLowerCase()} "${label.slice(0, 40)}"${element.id ? ` #${element.id}` : ''}`;
         });
     });
+    // Some controls take several stops (a datetime-local input has one per part) and
+    // Chromium also stops on scrollable boxes, so the walk may take more presses than
+    // there are controls.
     const reached = new Set();
-    for (let step = 0; step < expected.length + 5; step += 1) {
+    const maxPresses = expected.length * 4 + 20;
+    for (let step = 0; step < maxPresses; step += 1) {
         await page.keyboard.press('Tab');
         const index = await page.evaluate(() => {
             const active = document.activeElement;
@@ -216,6 +218,17 @@ async function expectWorkingThen(page, act, outcome) {
         fail('no working state appeared after the action');
     });
     await outcome.first().waitFor({ timeout: kTimeoutMs });
+}
+
+/** Shows the view at `path` freshly mounted, reloading when it is already shown. */
+async function visit(page, base, path) {
+    const target = `${base}/#${path}`;
+    if (page.url() === target) {
+        await page.reload();
+    } else {
+        await page.goto(target);
+    }
+    await settle(page);
 }
 
 function successText(page, text) {
@@ -289,8 +302,7 @@ async function runFlows(browser, env) {
     }
 
     await check('add a subordinate played by a loopback server (fetch-config preview, save)', async () => {
-        await page.goto(`${base}/#/subordinates`);
-        await settle(page);
+        await visit(page, base, '/subordinates');
         await page.getByRole('button', { name: 'Add subordinate' }).click();
         await page.getByLabel('Entity ID to fetch').fill(leaf.entityId);
         await expectWorkingThen(page, () => page.getByRole('button', { name: 'Fetch configuration' }).click(),
@@ -317,8 +329,7 @@ async function runFlows(browser, env) {
     });
 
     await check('a failed save shows the API error and keeps what was typed', async () => {
-        await page.goto(`${base}/#/subordinates`);
-        await settle(page);
+        await visit(page, base, '/subordinates');
         await page.getByRole('button', { name: 'Add subordinate' }).click();
         await page.getByLabel('Entity ID to fetch').fill(down.entityId);
         await page.getByRole('button', { name: 'Fetch configuration' }).click();
@@ -343,8 +354,7 @@ async function runFlows(browser, env) {
     });
 
     await check('invalid JSON blocks saving and keeps the text', async () => {
-        await page.goto(`${base}/#/subordinates`);
-        await settle(page);
+        await visit(page, base, '/subordinates');
         await page.getByRole('button', { name: `Edit ${leaf.entityId}` }).click();
         const editor = page.getByLabel('Additional claims');
         await editor.fill('{"broken": ');
@@ -356,8 +366,7 @@ async function runFlows(browser, env) {
     });
 
     await check('edit a subordinate and save', async () => {
-        await page.goto(`${base}/#/subordinates`);
-        await settle(page);
+        await visit(page, base, '/subordinates');
         await page.getByRole('button', { name: `Edit ${leaf.entityId}` }).click();
         await page.getByLabel('Additional claims').fill('{"browser_test": true}');
         await expectWorkingThen(page, () => page.getByRole('button', { name: 'Save', exact: true }).click(),
@@ -366,17 +375,15 @@ async function runFlows(browser, env) {
 
     const markType = `https://tm.test/browser-${Date.now()}`;
     await check('create a trust mark type', async () => {
-        await page.goto(`${base}/#/trustmarktypes`);
-        await settle(page);
+        await visit(page, base, '/trustmarktypes');
         await page.getByLabel('Trust mark type (URL)').fill(markType);
         await expectWorkingThen(page, () => page.getByRole('button', { name: 'Create' }).click(),
             successText(page, 'Trust mark type created.'));
-        await page.getByRole('cell', { name: markType }).waitFor();
+        await page.getByRole('cell', { name: markType, exact: true }).first().waitFor();
     });
 
     await check('issue a trust mark and show it decoded', async () => {
-        await page.goto(`${base}/#/trustmarks`);
-        await settle(page);
+        await visit(page, base, '/trustmarks');
         await page.getByLabel('Trust mark type').selectOption({ label: markType });
         await page.getByLabel('Entity ID of the holder').fill(leaf.entityId);
         await expectWorkingThen(page, () => page.getByRole('button', { name: 'Issue' }).click(),
@@ -401,8 +408,7 @@ async function runFlows(browser, env) {
     });
 
     await check('find the audit entry of the revocation with its before/after diff', async () => {
-        await page.goto(`${base}/#/auditlog`);
-        await settle(page);
+        await visit(page, base, '/auditlog');
         await page.getByLabel('Action').fill('revoke');
         await page.getByLabel('Resource type').fill('trust_mark');
         await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -425,8 +431,7 @@ async function runFlows(browser, env) {
 
     await check('create an API key (shown once), then revoke it', async () => {
         const name = `browser-test-${Date.now()}`;
-        await page.goto(`${base}/#/apikeys`);
-        await settle(page);
+        await visit(page, base, '/apikeys');
         await page.getByLabel('Name').fill(name);
         await page.getByLabel('Expires after (days, empty for never)').fill('1');
         await expectWorkingThen(page, () => page.getByRole('button', { name: 'Create key' }).click(),
@@ -456,8 +461,7 @@ async function runFlows(browser, env) {
     });
 
     await check('publish the entity configuration and show it decoded', async () => {
-        await page.goto(`${base}/#/server`);
-        await settle(page);
+        await visit(page, base, '/server');
         await expectWorkingThen(page,
             () => page.getByRole('button', { name: 'Publish entity configuration' }).click(),
             successText(page, 'Entity configuration signed and published.'));
@@ -482,8 +486,7 @@ async function runFlows(browser, env) {
         if (probe.status() === 404 && (await probe.text()).includes('no such API route')) {
             throw new Skip('the admin has no POST /api/v1/resolve route yet (404); the inspector was not tested');
         }
-        await page.goto(`${base}/#/resolve`);
-        await settle(page);
+        await visit(page, base, '/resolve');
         await page.getByLabel('Entity ID to resolve').fill(leaf.entityId);
         await expectWorkingThen(page, () => page.getByRole('button', { name: 'Resolve' }).click(),
             successText(page, 'Resolved a chain of'));
@@ -527,8 +530,7 @@ async function runViews(browser, base) {
         }
         if (width < 720) {
             await check(`menu opens by keyboard at ${width}px`, async () => {
-                await page.goto(`${base}/#/`);
-                await settle(page);
+                await visit(page, base, '/');
                 await page.getByRole('button', { name: 'Menu' }).press('Enter');
                 const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' });
                 await link.waitFor();
@@ -542,8 +544,7 @@ async function runViews(browser, base) {
             });
         }
         await check(`skip link is the first tab stop at ${width}px`, async () => {
-            await page.goto(`${base}/#/`);
-            await settle(page);
+            await visit(page, base, '/');
             await page.evaluate(() => (document.activeElement instanceof HTMLElement) && document.activeElement.blur());
             await page.keyboard.press('Tab');
             const first = await page.evaluate(() => document.activeElement?.textContent?.trim());
@@ -561,8 +562,7 @@ async function runTotp(browser, base) {
     let secret = '';
     await check('enrol TOTP with the QR code drawn locally', async () => {
         await signIn(page, base);
-        await page.goto(`${base}/#/users`);
-        await settle(page);
+        await visit(page, base, '/users');
         await expectWorkingThen(page,
             () => page.getByRole('button', { name: 'Set up an authenticator app' }).click(),
             page.getByRole('img', { name: /^QR code of the TOTP secret/ }));
@@ -611,8 +611,7 @@ async function runTotp(browser, base) {
         await page.getByLabel('Authentication code').fill(await freshTotp(secret));
         await page.getByRole('button', { name: 'Verify' }).click();
         await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
-        await page.goto(`${base}/#/users`);
-        await settle(page);
+        await visit(page, base, '/users');
         await page.getByText('Status: on (TOTP)').waitFor();
     });
     await context.close();
