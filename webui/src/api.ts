@@ -252,7 +252,7 @@ export interface Subordinate {
 
 export type SubordinateInput = Omit<Subordinate, 'id' | 'expire_at' | 'held_for_approval' | 'held_reason'>;
 
-/** The members of a subordinate that an update sends back, and nothing the API added. */
+/** Copies the members of a subordinate that an update sends back, leaving out what the API added. */
 export function subordinateInputOf(row: Subordinate): SubordinateInput {
     return {
         entityid: row.entityid,

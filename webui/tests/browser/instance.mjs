@@ -1,7 +1,7 @@
-// A fresh trust anchor for the browser tests: the built binaries (INMOR_BIN_DIR) run in a
+// A fresh trust anchor for the browser tests. The built binaries (INMOR_BIN_DIR) run in a
 // temporary folder with their own keys, SQLite admin database and embedded federation
-// store; `inmor-admin serve` serves the built web UI at / and `inmor` the federation
-// endpoints, each on a free 127.0.0.1 port. Nothing is built here.
+// store. `inmor-admin serve` serves the built web UI at / and `inmor` serves the
+// federation endpoints, each on a free 127.0.0.1 port. Nothing is built here.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 const kStartTimeoutMs = 60_000;
 
-/** A port the kernel hands out on 127.0.0.1 and that is free right now. */
+/** Returns a port that the kernel hands out on 127.0.0.1 and that is free right now. */
 export function freePort() {
     return new Promise((resolve, reject) => {
         const probe = createServer();
@@ -65,8 +65,8 @@ function startProcess(program, args, logPath) {
 }
 
 /**
- * Makes and starts the instance. Returns {home, adminUrl, anchor, username, password,
- * logs, stop()}. `keepHome` leaves the folder behind for debugging.
+ * Makes and starts the instance. Returns {home, adminUrl, anchor, logs, stop(), remove()}:
+ * stop() ends both servers and remove() deletes the folder.
  */
 export async function startInstance({ binDir, uiDir, username, password }) {
     const admin = binary(binDir, 'inmor-admin');
