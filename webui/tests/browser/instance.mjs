@@ -30,6 +30,10 @@ function binary(binDir, name) {
     return path;
 }
 
+/**
+ * Runs a program to its end and returns its stdout and stderr; throws with them on
+ * failure. It blocks this process, so loopback servers of this process cannot answer it.
+ */
 function runCommand(program, args, env = {}) {
     const result = spawnSync(program, args, {
         env: { ...process.env, ...env },
@@ -40,7 +44,31 @@ function runCommand(program, args, env = {}) {
         const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-5).join(' | ');
         throw new Error(`${program} ${args.join(' ')} exited with ${result.status}: ${output}`);
     }
-    return result.stdout;
+    return `${result.stdout ?? ''}${result.stderr ?? ''}`;
+}
+
+/**
+ * Runs a program to its end without blocking this process and resolves to its stdout and
+ * stderr; rejects with them when it fails or runs longer than `timeoutMs`.
+ */
+export function runProgram(program, args, timeoutMs = 120_000) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.on('data', (chunk) => { output += chunk; });
+        child.stderr.on('data', (chunk) => { output += chunk; });
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        child.once('error', reject);
+        child.once('exit', (code, signal) => {
+            clearTimeout(timer);
+            if (code === 0) {
+                resolve(output);
+                return;
+            }
+            const tail = output.trim().split('\n').slice(-5).join(' | ');
+            reject(new Error(`${program} ${args.join(' ')} exited with ${code ?? signal}: ${tail}`));
+        });
+    });
 }
 
 async function waitUntilUp(url, child, name) {
@@ -65,7 +93,8 @@ function startProcess(program, args, logPath) {
 }
 
 /**
- * Makes and starts the instance. Returns {home, adminUrl, anchor, logs, stop(), remove()}:
+ * Makes and starts the instance. Returns {home, config, adminUrl, anchor, logs, stop(),
+ * remove()}:
  * stop() ends both servers and remove() deletes the folder.
  */
 export async function startInstance({ binDir, uiDir, username, password }) {
@@ -138,7 +167,7 @@ export async function startInstance({ binDir, uiDir, username, password }) {
         throw error;
     }
     return {
-        home, adminUrl, anchor, logs, stop,
+        home, config, adminUrl, anchor, logs, stop,
         remove: () => rmSync(home, { recursive: true, force: true }),
     };
 }

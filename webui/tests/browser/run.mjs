@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { totpCode } from './totp.mjs';
-import { startInstance } from './instance.mjs';
+import { runProgram, startInstance } from './instance.mjs';
 import { startEntityServer } from './entity-server.mjs';
 
 const require = createRequire(import.meta.url);
@@ -499,6 +499,31 @@ async function runFlows(browser, env) {
         await screenshot(page, 'server-published-1280');
     });
 
+    await check('walk the collection and show the leaf in the tree', async () => {
+        const walker = join(env.binDir, 'inmor-collection');
+        if (!existsSync(walker)) {
+            throw new Skip(`${walker} is not built; the tree picture was not tested`);
+        }
+        const walked = (await runProgram(walker, ['-c', env.config, anchor])).trim().split('\n').slice(-8).join(' | ');
+        await visit(page, base, '/tree');
+        const picture = page.getByRole('img', { name: /^Tree of \d+ entities/ });
+        await picture.waitFor();
+        const name = await picture.getAttribute('aria-label');
+        if (!name?.startsWith('Tree of 2 entities')) {
+            fail(`the tree should show the anchor and the leaf: ${name} (inmor-collection: ${walked})`);
+        }
+        const leafHost = new URL(leaf.entityId).host;
+        await page.locator('.entity-list button').filter({ hasText: new RegExp(`Browser test RP|${leafHost}`) })
+            .click();
+        await page.getByRole('heading', { level: 2, name: leaf.entityId }).waitFor();
+        const superiors = await page.locator('dl.facts dd').nth(1).textContent();
+        if (!superiors?.includes(anchor)) {
+            fail(`the leaf's superiors do not name the anchor: ${superiors}`);
+        }
+        await screenshot(page, 'tree-walked-1280');
+        await expectAccessible(page, 'tree-walked-1280');
+    });
+
     await check('resolve a leaf in the inspector', async () => {
         const probe = await context.request.post(`${base}/api/v1/resolve`, {
             headers: { 'X-CSRFToken': await csrfToken(context), Origin: base },
@@ -669,7 +694,9 @@ async function main() {
     let browser = null;
     try {
         browser = await launchBrowser();
-        const env = { base: instance.adminUrl, anchor: instance.anchor, leaf, down };
+        const env = {
+            base: instance.adminUrl, anchor: instance.anchor, config: instance.config, binDir, leaf, down,
+        };
         const flows = await runFlows(browser, env);
         if (flows.loggedIn && kPart === 'main') {
             await runViews(browser, instance.adminUrl);
