@@ -374,6 +374,12 @@ async function runFlows(browser, env) {
         await screenshot(page, 'subordinate-save-failed-1280');
     });
 
+    await check('renew a subordinate statement', async () => {
+        await visit(page, base, '/subordinates');
+        await expectWorkingThen(page, () => page.getByRole('button', { name: `Renew ${leaf.entityId}` }).click(),
+            successText(page, `Renewed the statement for ${leaf.entityId}.`));
+    });
+
     await check('invalid JSON blocks saving and keeps the text', async () => {
         await visit(page, base, '/subordinates');
         await page.getByRole('button', { name: `Edit ${leaf.entityId}` }).click();
@@ -415,6 +421,24 @@ async function runFlows(browser, env) {
         }
         await screenshot(page, 'trustmark-issued-1280');
         await expectAccessible(page, 'trustmark-issued-1280');
+    });
+
+    await check('copy the trust mark JWT and renew the mark', async () => {
+        await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+        const section = page.locator('section').filter({ has: page.getByRole('heading', { name: /^Trust mark of/ }) });
+        await section.getByRole('button', { name: 'Copy JWT' }).click();
+        await section.getByText('JWT copied to the clipboard').waitFor();
+        const copied = await page.evaluate(() => navigator.clipboard.readText());
+        if (copied.split('.').length !== 3) {
+            fail(`the clipboard does not contain a compact JWT: ${copied.slice(0, 40)}`);
+        }
+        await page.getByLabel('Show the marks of one entity').fill(leaf.entityId);
+        await page.getByRole('button', { name: 'Filter' }).click();
+        await settle(page);
+        const row = page.getByRole('row').filter({ hasText: markType });
+        await expectWorkingThen(page,
+            () => row.getByRole('button', { name: `Renew the trust mark of ${leaf.entityId}` }).click(),
+            successText(page, `Renewed the mark for ${leaf.entityId}.`));
     });
 
     await check('revoke the trust mark', async () => {
@@ -543,6 +567,39 @@ async function runFlows(browser, env) {
         }
         await screenshot(page, 'resolve-result-1280');
         await expectAccessible(page, 'resolve-result-1280');
+    });
+
+    await check('publish the historical keys', async () => {
+        await visit(page, base, '/server');
+        await expectWorkingThen(page, () => page.getByRole('button', { name: 'Publish historical keys' }).click(),
+            successText(page, 'Historical keys signed and published.'));
+        const served = await fetch(`${anchor}/historical_keys`);
+        if (served.status !== 200) {
+            fail(`the federation server answers ${served.status} for its historical keys`);
+        }
+    });
+
+    await check('add a user', async () => {
+        await visit(page, base, '/users');
+        await page.getByLabel('Username').fill('operator2');
+        await page.getByLabel('Email').fill('operator2@example.test');
+        await page.getByLabel('Password').fill('operator2-password');
+        await expectWorkingThen(page, () => page.getByRole('button', { name: 'Add user' }).click(),
+            successText(page, 'User created.'));
+        await page.getByRole('cell', { name: 'operator2', exact: true }).waitFor();
+    });
+
+    // Last, since the leaf then leaves /fetch and the collection.
+    await check('deactivate a subordinate', async () => {
+        await visit(page, base, '/subordinates');
+        await expectWorkingThen(page,
+            () => page.getByRole('button', { name: `Deactivate ${leaf.entityId}` }).click(),
+            successText(page, `Deactivated ${leaf.entityId}.`));
+        await page.getByRole('row').filter({ hasText: leaf.entityId }).getByText('inactive').waitFor();
+        const fetched = await fetch(`${anchor}/fetch?sub=${encodeURIComponent(leaf.entityId)}`);
+        if (fetched.status !== 404) {
+            fail(`${anchor}/fetch still serves the deactivated subordinate: ${fetched.status}`);
+        }
     });
 
     await context.close();
