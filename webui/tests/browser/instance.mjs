@@ -31,8 +31,8 @@ function binary(binDir, name) {
 }
 
 /**
- * Runs a program to its end and returns its stdout and stderr; throws with them on
- * failure. It blocks this process, so loopback servers of this process cannot answer it.
+ * Runs a program to its end and returns its stdout and stderr, or throws with them when it
+ * fails. It blocks this process, so loopback servers of this process cannot serve it.
  */
 function runCommand(program, args, env = {}) {
     const result = spawnSync(program, args, {
@@ -48,8 +48,8 @@ function runCommand(program, args, env = {}) {
 }
 
 /**
- * Runs a program to its end without blocking this process and resolves to its stdout and
- * stderr; rejects with them when it fails or runs longer than `timeoutMs`.
+ * Runs a program to its end without blocking this process, and resolves to its stdout and
+ * stderr. The promise rejects with them when it fails or runs longer than `timeoutMs`.
  */
 export function runProgram(program, args, timeoutMs = 120_000) {
     return new Promise((resolve, reject) => {
