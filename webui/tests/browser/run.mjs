@@ -5,8 +5,9 @@
 // build/asan/src/cli of this worktree) and the built UI from webui/dist. It makes a fresh
 // trust anchor in a temporary folder (tests/browser/instance.mjs) and starts loopback
 // servers playing subordinate entities (tests/browser/entity-server.mjs). Then it drives
-// the UI through the operator's work: sign in, add a subordinate, trust mark types and marks,
-// the audit log, API keys, publishing, the resolve inspector, TOTP enrolment and sign-in.
+// the UI through the operator's work: sign in, subordinates, trust mark types and marks,
+// the audit log, API keys, publishing, the collection tree, users, the resolve inspector,
+// TOTP enrolment and sign-in.
 // Every view is then rendered at 1280 and 390 px, checked with axe-core (no serious or
 // critical violation), walked with the Tab key, checked for horizontal overflow and
 // screenshotted.
