@@ -19,6 +19,7 @@ test_packages=(
     redis-server postgresql sqlite3
     python3 python3-pip python3-venv
     iproute2 openssl
+    chromium
 )
 
 bench_packages=(wrk nginx-light util-linux)

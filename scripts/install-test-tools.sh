@@ -19,7 +19,9 @@ if [[ -f "$interop_dir/requirements.txt" ]]; then
         -r "$interop_dir/requirements.txt"
 fi
 
-# The web UI's own unit tests (vitest) run from ctest.
+# The web UI's own unit tests (vitest) run from ctest, and its browser tests
+# (integration.webui_browser) need the built UI in webui/dist.
 if [[ -f "${INMOR_ROOT}/webui/package-lock.json" ]]; then
-    (cd "${INMOR_ROOT}/webui" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "${INMOR_ROOT}/webui" && npm ci --no-audit --no-fund --loglevel=error &&
+        npm run build --silent)
 fi

@@ -41,7 +41,7 @@
 // | GET    /subordinates/{id}           |                                        | Subordinate                             |
 // | POST   /subordinates/{id}           | SubordinateInput (update)              | Subordinate                             |
 // | POST   /subordinates/{id}/renew     |                                        | Subordinate                             |
-// | POST   /subordinates/fetch-config   | {entityid}                             | {entity_configuration: {jwt, payload}, metadata, jwks} |
+// | POST   /subordinates/fetch-config   | {entityid}                             | {entity_configuration: {jwt, payload}, metadata, jwks, authority_hints, trust_marks} |
 //
 // The audit log's since and until are ISO 8601 UTC times (2026-01-02T03:04:05.000Z).
 // POST /trustmarks takes `tmt`, the trust mark type's id; subordinates send
@@ -245,14 +245,34 @@ export interface Subordinate {
     autorenew: boolean;
     active: boolean;
     additional_claims: JsonObject | null;
+    /** Set when a renewal found a change that waits for an operator's approval. */
+    held_for_approval?: boolean;
+    held_reason?: string | null;
 }
 
-export type SubordinateInput = Omit<Subordinate, 'id' | 'expire_at'>;
+export type SubordinateInput = Omit<Subordinate, 'id' | 'expire_at' | 'held_for_approval' | 'held_reason'>;
+
+/** Copies the members of a subordinate that an update sends back, leaving out what the API added. */
+export function subordinateInputOf(row: Subordinate): SubordinateInput {
+    return {
+        entityid: row.entityid,
+        metadata: row.metadata,
+        forced_metadata: row.forced_metadata,
+        jwks: row.jwks,
+        required_trustmarks: row.required_trustmarks,
+        valid_for: row.valid_for,
+        autorenew: row.autorenew,
+        active: row.active,
+        additional_claims: row.additional_claims,
+    };
+}
 
 export interface FetchedConfig {
     entity_configuration: { jwt: string; payload: JsonObject };
     metadata: JsonObject;
     jwks: JsonObject;
+    authority_hints?: string[];
+    trust_marks?: JsonObject[];
 }
 
 /** Error response of the admin API, or a failure to reach it. */
