@@ -1,6 +1,5 @@
 # The web UI's unit tests (vitest): API client against a loopback server, JWT
-# decoding, diff and tree layout. The browser tests need a running admin and
-# are not registered yet.
+# decoding, diff and tree layout. The browser tests are in webui_browser.cmake.
 add_test(NAME webui_unit
     COMMAND npm test --silent
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/webui)
