@@ -15,6 +15,11 @@ Result<void> validate_durations(std::int64_t valid_for, std::int64_t renewal_tim
     if (valid_for <= 0) {
         return field_error("valid_for", "must be a positive integer");
     }
+    if (valid_for > kMaxTrustMarkValidForHours) {
+        return field_error("valid_for", "must be at most " +
+                                            std::to_string(kMaxTrustMarkValidForHours) +
+                                            " hours");
+    }
     if (renewal_time < 0) {
         return field_error("renewal_time", "must not be negative");
     }
