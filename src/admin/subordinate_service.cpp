@@ -195,6 +195,7 @@ ActionResult<Subordinate> add_subordinate(const AdminServices& services,
         return statement.error();
     }
 
+    std::lock_guard order(publication_order());
     Result<Inserted<Subordinate>> created = services.database.with_transaction(
         [&](SqlExecutor& executor) -> Result<Inserted<Subordinate>> {
             UnixSeconds now = services.clock.now();
@@ -272,6 +273,7 @@ ActionResult<Subordinate> change_subordinate(const AdminServices& services, std:
         statement = std::move(*signed_statement);
     }
 
+    std::lock_guard order(publication_order());
     Result<Subordinate> changed =
         services.database.with_transaction([&](SqlExecutor& executor) -> Result<Subordinate> {
             UnixSeconds now = services.clock.now();
@@ -395,6 +397,7 @@ ActionResult<SubordinateRenewal> renew_subordinate(const AdminServices& services
     }
 
     SubordinateLimits limits = subordinate_limits(services.config);
+    std::lock_guard order(publication_order());
     Result<Subordinate> renewed =
         services.database.with_transaction([&](SqlExecutor& executor) -> Result<Subordinate> {
             UnixSeconds now = services.clock.now();
