@@ -134,16 +134,17 @@ class AdminCrashTest(unittest.TestCase):
 
     # The writes.
 
-    def write_storm(self, ledger, stop):
+    def write_storm(self, ledger, stop, first_type=0):
         """Concurrent creates, duplicate races, issues, revokes and
-        deactivations until `stop` is set or the work runs out."""
+        deactivations until `stop` is set or the work runs out. Trust mark
+        types are numbered from `first_type`."""
         api = self.deployment.api
         work = []
         for number, (entity_id, jwks) in enumerate(self.entities):
             body = {"entityid": entity_id, "jwks": jwks, "valid_for": 24}
             work.append(("create subordinate", "POST", "/subordinates", body))
             work.append(("duplicate subordinate", "POST", "/subordinates", body))
-        for number in range(TYPES):
+        for number in range(first_type, first_type + TYPES):
             body = {"tmtype": f"https://tm.test/crash/{number}", "valid_for": 100,
                     "renewal_time": 10}
             work.append(("create type", "POST", "/trustmarktypes", body))
@@ -202,10 +203,10 @@ class AdminCrashTest(unittest.TestCase):
         writer.start()
         # Let the first wave get going, then kill the admin under it.
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(ledger.statuses) < 20:
-            time.sleep(0.05)
-        deployment.kill_admin()
+        while time.monotonic() < deadline and len(ledger.statuses) < 8:
+            time.sleep(0.005)
         answered_before_kill = len(ledger.statuses)
+        deployment.kill_admin()
         stop.set()
         writer.join(timeout=300)
         # The kill landed inside the first wave of creates, not after it.
@@ -226,6 +227,24 @@ class AdminCrashTest(unittest.TestCase):
                          (SUBORDINATES - MARK_HOLDERS) // 2)
         self.assertGreater(sum(1 for m in marks if not m["active"]), 0)
         self.assertGreater(sum(1 for m in marks if m["active"]), 0)
+
+        # A kill in the middle of issuing and revoking marks of new types.
+        marks_before = len(marks)
+        stop = threading.Event()
+        writer = threading.Thread(target=self.write_storm, args=(ledger, stop, TYPES))
+        writer.start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any(
+                what == "issue mark" for what, _ in ledger.statuses[-8:]):
+            time.sleep(0.02)
+        time.sleep(0.3)
+        deployment.kill_admin()
+        stop.set()
+        writer.join(timeout=300)
+        self.assertFalse(writer.is_alive(), "the writers hung after the second kill")
+        deployment.start_admin()
+        subordinates, marks = self.assert_agree("after a kill while issuing marks")
+        self.assertGreater(len(marks), marks_before)
 
         # A second kill -9 while nothing is written, then a flushed store:
         # the restart alone must republish everything.
