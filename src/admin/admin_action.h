@@ -66,9 +66,10 @@ api::ApiError to_api_error(const ActionError& error);
 /// its commit until its publication, so changes publish in the order they
 /// committed: a revoke that commits after a renewal is never overwritten by
 /// that renewal's JWT. Slow work (fetching, policy checks) stays outside it.
-// NOTE: this orders the writers of one admin process only; two admin
-// replicas changing the same entry at the same moment can still publish out
-// of order until the next healing or renewal.
+// NOTE: this orders the writers of one admin process only. Two admin replicas
+// that change the same entry at the same moment can still publish out of
+// order, and the store then differs from the durable data until the next
+// healing or renewal of that entry.
 std::mutex& publication_order();
 
 }  // namespace inmor::admin

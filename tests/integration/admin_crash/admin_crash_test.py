@@ -1,7 +1,7 @@
-"""A `kill -9` of `inmor-admin serve` in the middle of many concurrent writes:
-after a restart (whose start-up healing runs), what the admin API reports as
-durable and what the real `inmor` serves must agree; and a flushed federation
-store must come back, from a restart and from the publish commands.
+"""A `kill -9` of `inmor-admin serve` in the middle of many concurrent writes.
+After a restart, whose start-up healing runs, what the admin API reports as
+durable and what the real `inmor` serves must agree. A flushed federation
+store must come back from a restart, and from the publish commands alone.
 """
 
 import concurrent.futures
@@ -120,8 +120,9 @@ class AdminCrashTest(unittest.TestCase):
                     if signed:
                         status = federation("/trust_mark_status", {"trust_mark": signed})
                         # NOTE: the durable data keeps neither a revoked mark's JWT
-                        # nor its hash, so a flushed store forgets it was ever
-                        # issued and the status is 404 (admin_known_gaps_test).
+                        # nor its hash, so after a flush the store no longer
+                        # records that it was issued and the status is 404
+                        # (admin_known_gaps_test).
                         if flushed and status.status == 404:
                             continue
                         self.assertEqual(status.status, 200, status.body)

@@ -52,8 +52,8 @@ class AdminKnownGapsTest(unittest.TestCase):
         self.assertEqual(decode_jwt_payload(status.body)["status"], "revoked")
 
     def test_slow_subordinates_do_not_stall_the_api(self):
-        """Fetches of subordinates that answer slowly must not hold every
-        worker: the API keeps answering others meanwhile."""
+        """Fetches of slow subordinates must not occupy every worker thread,
+        so the API keeps serving other requests meanwhile."""
         slow = [self.host.add(f"slow{number}", delay=6) for number in range(6)]
         with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
             futures = [pool.submit(self.api, "POST", "/subordinates",

@@ -86,7 +86,7 @@ def request(port, method, path, body=None, headers=None, timeout=60):
 
 class SubordinateHost:
     """A real HTTP server on loopback that plays many subordinates, one per
-    path: entity `http://127.0.0.1:PORT/eN` answers its entity configuration at
+    path. Entity `http://127.0.0.1:PORT/eN` serves its entity configuration at
     `/eN/.well-known/openid-federation`, signed by its own EC key."""
 
     def __init__(self, anchor):
@@ -127,7 +127,7 @@ class SubordinateHost:
         self.thread.start()
 
     def add(self, name, delay=0):
-        """A new subordinate that answers after `delay` seconds; returns
+        """Add a subordinate whose responses wait `delay` seconds, and return
         (entity id, its public JWKS as a dict)."""
         key = jwk.JWK.generate(kty="EC", crv="P-256", kid=f"{name}-key")
         path = f"/{name}"
