@@ -72,6 +72,16 @@ SubordinateInput input_of(const Subordinate& subordinate) {
     return input;
 }
 
+// Whether the members an operator sets are equal in two rows of one subordinate.
+bool same_settings(const Subordinate& left, const Subordinate& right) {
+    return left.active == right.active && left.held_for_approval == right.held_for_approval &&
+           left.jwks == right.jwks && left.metadata == right.metadata &&
+           left.forced_metadata == right.forced_metadata &&
+           left.required_trustmarks == right.required_trustmarks &&
+           left.valid_for == right.valid_for && left.autorenew == right.autorenew &&
+           left.additional_claims == right.additional_claims;
+}
+
 std::set<std::string> thumbprints(const jose::JwkSet& keys) {
     std::set<std::string> prints;
     for (const jose::Jwk& key : keys) {
@@ -400,6 +410,17 @@ ActionResult<SubordinateRenewal> renew_subordinate(const AdminServices& services
     std::lock_guard order(publication_order());
     Result<Subordinate> renewed =
         services.database.with_transaction([&](SqlExecutor& executor) -> Result<Subordinate> {
+            // The renewal was computed from `before`, read before the fetch. A
+            // change committed meanwhile (a deactivation, new keys or settings)
+            // wins, and this renewal is dropped rather than written over it.
+            Result<Subordinate> current = existing(executor, id);
+            if (!current) {
+                return current.error();
+            }
+            if (!same_settings(*current, *before)) {
+                return Error(ErrorCode::kInvalidMetadata,
+                             "subordinate: changed while it was being renewed; renew it again");
+            }
             UnixSeconds now = services.clock.now();
             if (outcome == RenewalOutcome::kKeysRotated) {
                 Result<Subordinate> rotated = update_subordinate(executor, id, input, limits, now);
