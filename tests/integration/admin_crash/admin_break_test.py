@@ -290,6 +290,29 @@ class AdminBreakTest(unittest.TestCase):
                 mismatches.append((round_number, durable, fetched))
         self.assertEqual(mismatches, [])
 
+    def test_deactivation_during_a_key_rotating_renewal_holds(self):
+        """A renewal that finds new keys writes the subordinate's settings as
+        they were before its fetch. A deactivation committed during that
+        fetch must not be undone by it."""
+        entity_id, jwks = self.entity()
+        created = self.api("POST", "/subordinates", {"entityid": entity_id, "jwks": jwks})
+        self.assertEqual(created.status, 201, created.body)
+        path = f"/subordinates/{created.json['id']}"
+        self.host.add_key(entity_id, delay=2)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            renewal = pool.submit(self.api, "POST", path + "/renew")
+            time.sleep(0.5)
+            deactivated = self.api("POST", path, {"jwks": jwks, "active": False})
+            renewed = renewal.result()
+        self.assertEqual(deactivated.status, 200, deactivated.body)
+        self.assertEqual(renewed.status, 422, renewed.body)
+        self.assertIn("renew it again", renewed.json["message"])
+        time.sleep(1.2)     # cache_ttl = 1
+
+        self.assertFalse(self.api("GET", path).json["active"])
+        self.assertEqual(self.deployment.federation(f"/fetch?sub={entity_id}").status, 404)
+
     # Authentication.
 
     def test_api_key_variants_are_refused(self):

@@ -136,12 +136,25 @@ class SubordinateHost:
             self.entities[path] = {"entity_id": entity_id, "key": key, "delay": delay}
         return entity_id, {"keys": [json.loads(key.export_public())]}
 
+    def add_key(self, entity_id, delay=0):
+        """Publish a new key beside the current one, still signing with the
+        current key (a rotation the admin accepts on renewal), and make the
+        entity's responses wait `delay` seconds."""
+        new_key = jwk.JWK.generate(kty="EC", crv="P-256", kid=uuid.uuid4().hex)
+        with self.lock:
+            for entity in self.entities.values():
+                if entity["entity_id"] == entity_id:
+                    entity.setdefault("new_keys", []).append(
+                        json.loads(new_key.export_public()))
+                    entity["delay"] = delay
+
     def signed_configuration(self, entity):
         now = int(time.time())
         public = json.loads(entity["key"].export_public())
+        published = [public] + entity.get("new_keys", [])
         claims = {
             "iss": entity["entity_id"], "sub": entity["entity_id"], "iat": now,
-            "exp": now + 3600, "jwks": {"keys": [public]},
+            "exp": now + 3600, "jwks": {"keys": published},
             "authority_hints": [self.anchor],
             "metadata": {"federation_entity": {"organization_name": "Crash test entity"}},
         }
