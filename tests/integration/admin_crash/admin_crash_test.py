@@ -15,6 +15,7 @@ from harness import Deployment, SubordinateHost, decode_jwt_payload
 SUBORDINATES = 24
 MARK_HOLDERS = 12          # e0..e11 receive marks and stay active
 TYPES = 4
+FOREIGN = "https://foreign.test/carried-over"
 
 
 class Ledger:
@@ -45,6 +46,9 @@ class AdminCrashTest(unittest.TestCase):
         cls.signed_marks = {}
         for number in range(SUBORDINATES):
             cls.entities.append(cls.hosts[number % 2].add(f"e{number}"))
+        if cls.deployment.redis:
+            # Data carried over from another deployment, unknown to this admin.
+            cls.deployment.redis.cli("HSET", "inmor:subordinates", FOREIGN, "foreign.statement")
         cls.deployment.start_admin()
         cls.deployment.start_inmor()
 
@@ -89,7 +93,7 @@ class AdminCrashTest(unittest.TestCase):
                 else:
                     self.assertNotIn(entity_id, listed)
                     self.assertEqual(fetched.status, 404, fetched.body)
-        known = {subordinate["entityid"] for subordinate in subordinates}
+        known = {subordinate["entityid"] for subordinate in subordinates} | {FOREIGN}
         self.assertEqual(listed - known, set(), f"{stage}: served but unknown to the admin")
 
         holders = {}
@@ -228,6 +232,11 @@ class AdminCrashTest(unittest.TestCase):
                          (SUBORDINATES - MARK_HOLDERS) // 2)
         self.assertGreater(sum(1 for m in marks if not m["active"]), 0)
         self.assertGreater(sum(1 for m in marks if m["active"]), 0)
+
+        # Healing removes only what the durable data records as withdrawn.
+        if deployment.redis:
+            kept = deployment.redis.cli("HGET", "inmor:subordinates", FOREIGN).strip()
+            self.assertEqual(kept, "foreign.statement")
 
         # A kill in the middle of issuing and revoking marks of new types.
         marks_before = len(marks)
