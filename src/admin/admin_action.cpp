@@ -34,4 +34,9 @@ api::ApiError to_api_error(const ActionError& error) {
     return api::ApiError{error.status, error.message, error.id};
 }
 
+std::mutex& publication_order() {
+    static std::mutex order;
+    return order;
+}
+
 }  // namespace inmor::admin

@@ -10,6 +10,7 @@
 #include <boost/system/result.hpp>
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -60,5 +61,15 @@ ActionError action_error(const Error& error);
 
 /// Converts an action error into the API's error type.
 api::ApiError to_api_error(const ActionError& error);
+
+/// Held by a change to what is published (subordinates, trust marks) from
+/// its commit until its publication, so changes publish in the order they
+/// committed: a revoke that commits after a renewal is never overwritten by
+/// that renewal's JWT. Slow work (fetching, policy checks) stays outside it.
+// NOTE: this orders the writers of one admin process only. Two admin replicas
+// that change the same entry at the same moment can still publish out of
+// order, and the store then differs from the durable data until the next
+// healing or renewal of that entry.
+std::mutex& publication_order();
 
 }  // namespace inmor::admin

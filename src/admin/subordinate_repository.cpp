@@ -177,13 +177,27 @@ Result<Inserted<Subordinate>> create_subordinate(SqlExecutor& executor,
     Result<std::optional<Row>> inserted = executor.query_one(
         "INSERT INTO subordinates (entityid, metadata, forced_metadata, jwks, "
         "required_trustmarks, valid_for, autorenew, active, additional_claims, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (entityid) DO NOTHING RETURNING id",
         {input.entityid, json_text(input.metadata), json_text(input.forced_metadata),
          json_text(input.jwks), nullable(input.required_trustmarks), nullable(input.valid_for),
          std::int64_t{input.autorenew}, std::int64_t{input.active},
          nullable(json_text(input.additional_claims)), now, now});
     if (!inserted) {
         return inserted.error();
+    }
+    // A concurrent create of the same entity committed after the lookup above.
+    if (!inserted->has_value()) {
+        Result<std::optional<Subordinate>> winner =
+            find_subordinate_by_entity_id(executor, input.entityid);
+        if (!winner) {
+            return winner.error();
+        }
+        if (!winner->has_value()) {
+            return Error(ErrorCode::kTemporarilyUnavailable,
+                         "entityid: a concurrent create conflicted, try again");
+        }
+        return Inserted<Subordinate>{std::move(**winner), true};
     }
 
     Result<Subordinate> created = find_existing(executor, (*inserted)->integer(0));

@@ -72,6 +72,16 @@ SubordinateInput input_of(const Subordinate& subordinate) {
     return input;
 }
 
+// Whether the members an operator sets are equal in two rows of one subordinate.
+bool same_settings(const Subordinate& left, const Subordinate& right) {
+    return left.active == right.active && left.held_for_approval == right.held_for_approval &&
+           left.jwks == right.jwks && left.metadata == right.metadata &&
+           left.forced_metadata == right.forced_metadata &&
+           left.required_trustmarks == right.required_trustmarks &&
+           left.valid_for == right.valid_for && left.autorenew == right.autorenew &&
+           left.additional_claims == right.additional_claims;
+}
+
 std::set<std::string> thumbprints(const jose::JwkSet& keys) {
     std::set<std::string> prints;
     for (const jose::Jwk& key : keys) {
@@ -195,6 +205,7 @@ ActionResult<Subordinate> add_subordinate(const AdminServices& services,
         return statement.error();
     }
 
+    std::lock_guard order(publication_order());
     Result<Inserted<Subordinate>> created = services.database.with_transaction(
         [&](SqlExecutor& executor) -> Result<Inserted<Subordinate>> {
             UnixSeconds now = services.clock.now();
@@ -272,6 +283,7 @@ ActionResult<Subordinate> change_subordinate(const AdminServices& services, std:
         statement = std::move(*signed_statement);
     }
 
+    std::lock_guard order(publication_order());
     Result<Subordinate> changed =
         services.database.with_transaction([&](SqlExecutor& executor) -> Result<Subordinate> {
             UnixSeconds now = services.clock.now();
@@ -395,8 +407,20 @@ ActionResult<SubordinateRenewal> renew_subordinate(const AdminServices& services
     }
 
     SubordinateLimits limits = subordinate_limits(services.config);
+    std::lock_guard order(publication_order());
     Result<Subordinate> renewed =
         services.database.with_transaction([&](SqlExecutor& executor) -> Result<Subordinate> {
+            // The renewal was computed from `before`, read before the fetch. A
+            // change committed meanwhile (a deactivation, new keys or settings)
+            // wins, and this renewal is dropped rather than written over it.
+            Result<Subordinate> current = existing(executor, id);
+            if (!current) {
+                return current.error();
+            }
+            if (!same_settings(*current, *before)) {
+                return Error(ErrorCode::kInvalidMetadata,
+                             "subordinate: changed while it was being renewed; renew it again");
+            }
             UnixSeconds now = services.clock.now();
             if (outcome == RenewalOutcome::kKeysRotated) {
                 Result<Subordinate> rotated = update_subordinate(executor, id, input, limits, now);

@@ -125,12 +125,26 @@ Result<Inserted<TrustMark>> create_trust_mark(SqlExecutor& executor, const Trust
 
     Result<std::optional<Row>> inserted = executor.query_one(
         "INSERT INTO trust_marks (tmt_id, domain, autorenew, valid_for, renewal_time, active, "
-        "additional_claims) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "additional_claims) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (tmt_id, domain) DO NOTHING RETURNING id",
         {mark.tmt_id, mark.domain, std::int64_t{mark.autorenew}, mark.valid_for,
          mark.renewal_time, std::int64_t{mark.active},
          nullable(json_text(mark.additional_claims))});
     if (!inserted) {
         return inserted.error();
+    }
+    // A concurrent issue of the same mark committed after the lookup above.
+    if (!inserted->has_value()) {
+        Result<std::optional<TrustMark>> winner =
+            find_one(executor, "tmt_id = ? AND domain = ?", {mark.tmt_id, mark.domain});
+        if (!winner) {
+            return winner.error();
+        }
+        if (!winner->has_value()) {
+            return Error(ErrorCode::kTemporarilyUnavailable,
+                         "domain: a concurrent issue conflicted, try again");
+        }
+        return Inserted<TrustMark>{std::move(**winner), true};
     }
     mark.id = (*inserted)->integer(0);
     return Inserted<TrustMark>{std::move(mark), false};

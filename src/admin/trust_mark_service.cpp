@@ -163,6 +163,7 @@ ActionResult<TrustMarkType> change_trust_mark_type(const AdminServices& services
 
 ActionResult<TrustMark> issue_trust_mark(const AdminServices& services,
                                          const TrustMarkInput& input, const AuditActor& actor) {
+    std::lock_guard order(publication_order());
     std::optional<TrustMarkType> type;
     Result<Inserted<TrustMark>> issued = services.database.with_transaction(
         [&](SqlExecutor& executor) -> Result<Inserted<TrustMark>> {
@@ -221,6 +222,7 @@ ActionResult<TrustMark> issue_trust_mark(const AdminServices& services,
 
 ActionResult<TrustMark> renew_trust_mark(const AdminServices& services, std::int64_t id,
                                          const AuditActor& actor) {
+    std::lock_guard order(publication_order());
     std::optional<TrustMarkType> type;
     Result<TrustMark> renewed =
         services.database.with_transaction([&](SqlExecutor& executor) -> Result<TrustMark> {
@@ -275,6 +277,7 @@ ActionResult<TrustMark> renew_trust_mark(const AdminServices& services, std::int
 ActionResult<TrustMark> change_trust_mark(const AdminServices& services, std::int64_t id,
                                           const TrustMarkUpdate& update,
                                           const AuditActor& actor) {
+    std::lock_guard order(publication_order());
     bool revoking = false;
     Result<TrustMark> changed =
         services.database.with_transaction([&](SqlExecutor& executor) -> Result<TrustMark> {

@@ -15,6 +15,11 @@ Result<void> validate_durations(std::int64_t valid_for, std::int64_t renewal_tim
     if (valid_for <= 0) {
         return field_error("valid_for", "must be a positive integer");
     }
+    if (valid_for > kMaxTrustMarkValidForHours) {
+        return field_error("valid_for", "must be at most " +
+                                            std::to_string(kMaxTrustMarkValidForHours) +
+                                            " hours");
+    }
     if (renewal_time < 0) {
         return field_error("renewal_time", "must not be negative");
     }
@@ -66,13 +71,28 @@ Result<Inserted<TrustMarkType>> create_trust_mark_type(SqlExecutor& executor,
         return Inserted<TrustMarkType>{std::move(**existing), true};
     }
 
+    // A concurrent create of the same type may commit between the lookup
+    // above and this insert (PostgreSQL's READ COMMITTED allows it), so a
+    // conflict inserts nothing and the winner's row is the duplicate.
     Result<std::optional<Row>> inserted = executor.query_one(
         "INSERT INTO trust_mark_types (tmtype, autorenew, valid_for, renewal_time, active) "
-        "VALUES (?, ?, ?, ?, ?) RETURNING id",
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tmtype) DO NOTHING RETURNING id",
         {type.tmtype, std::int64_t{type.autorenew}, type.valid_for, type.renewal_time,
          std::int64_t{type.active}});
     if (!inserted) {
         return inserted.error();
+    }
+    if (!inserted->has_value()) {
+        Result<std::optional<TrustMarkType>> winner =
+            find_trust_mark_type_by_name(executor, type.tmtype);
+        if (!winner) {
+            return winner.error();
+        }
+        if (!winner->has_value()) {
+            return Error(ErrorCode::kTemporarilyUnavailable,
+                         "tmtype: a concurrent create conflicted, try again");
+        }
+        return Inserted<TrustMarkType>{std::move(**winner), true};
     }
     type.id = (*inserted)->integer(0);
     return Inserted<TrustMarkType>{std::move(type), false};

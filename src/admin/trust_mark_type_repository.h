@@ -15,6 +15,10 @@ namespace inmor::admin {
 
 /// Maximum trust mark type identifier length in bytes.
 inline constexpr std::size_t kMaxTrustMarkTypeBytes = 2048;
+/// Longest `valid_for` of a trust mark type, in hours (100 years): far beyond
+/// any real lifetime, and small enough that `now + valid_for * 3600` cannot
+/// overflow when a mark is signed.
+inline constexpr std::int64_t kMaxTrustMarkValidForHours = 876000;
 
 /// A row of `trust_mark_types`. Durations are in hours.
 struct TrustMarkType {
