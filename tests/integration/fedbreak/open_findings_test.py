@@ -11,9 +11,8 @@ import threading
 import time
 import unittest
 
-from anchor import quote
 from ops_break_test import RP1, EmbeddedStoreUnderAttack
-from resolve_break_test import HangingFederation, raw_get
+from resolve_break_test import HangingFederation, quote, raw_get
 
 
 class ResolveBlocksWorkers(HangingFederation):
