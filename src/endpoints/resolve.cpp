@@ -16,6 +16,11 @@ http::Response resolve_error(const EndpointContext& context, const Error& error)
     http::Response response = http::error_response(error);
     response.add_header("Cache-Control", "no-store");
     if (error.code() == ErrorCode::kTemporarilyUnavailable) {
+        // error_response() already set its generic Retry-After: replace it,
+        // because two Retry-After fields with different values are invalid.
+        std::erase_if(response.headers, [](const auto& header) {
+            return http::Request::equals_ignoring_case(header.first, "Retry-After");
+        });
         response.add_header("Retry-After",
                             std::to_string(context.resolve->options().transient_retry));
     }

@@ -307,7 +307,7 @@ ChainRecord ResolveService::compute(const EntityId& subject, const EntityId& tru
         // Another replica is computing it: wait for its record, at most as
         // long as its lock lasts, then compute here after all.
         const auto deadline = std::chrono::steady_clock::now() + options_.lock_ttl;
-        while (std::chrono::steady_clock::now() < deadline) {
+        while (std::chrono::steady_clock::now() < deadline && !stop_requested()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
             if (auto adopted = read_shared(record_key, not_before_ms)) {
                 return std::move(*adopted);
@@ -514,11 +514,21 @@ std::size_t ResolveService::refresh_due() {
         prune_live(now);
     }
 
-    for (const EntityId& subject : due) obtain(subject, options_.own_id, true, true);
+    for (const EntityId& subject : due) {
+        // Each computation may wait for fetches or another replica's lock: a
+        // stopping server must not wait for the rest of the pass.
+        if (stop_requested()) break;
+        obtain(subject, options_.own_id, true, true);
+    }
     if (!due.empty()) {
         log_->debug("resolve precompute pass computed={} known={}", due.size(), wanted.size());
     }
     return due.size();
+}
+
+bool ResolveService::stop_requested() {
+    std::lock_guard lock(wake_mutex_);
+    return stopping_;
 }
 
 void ResolveService::start_precompute() {

@@ -213,6 +213,8 @@ private:
         const std::vector<std::string>& entity_types);
     void prune_live(UnixSeconds now);
     void precompute_loop();
+    /// Whether the destructor has begun, so long waits end early.
+    bool stop_requested();
 
     const TrustChainResolver& resolver_;
     const jose::Jwk& signing_key_;

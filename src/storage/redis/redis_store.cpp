@@ -100,11 +100,26 @@ Result<std::vector<Reply>> pipeline(redisContext* context, const std::vector<Com
     return replies;
 }
 
-Result<void> expect_ok(const Reply& reply, std::string_view what) {
-    if (reply->type == REDIS_REPLY_ERROR) {
-        return Error::server_error("redis command failed", std::string(what) + ": " +
-                                                               reply_text(*reply));
+/// Whether an error reply says Redis cannot serve yet but will: it is still
+/// loading its data after a restart (LOADING), runs a long script (BUSY), or
+/// a replica has lost its primary (MASTERDOWN, TRYAGAIN).
+bool transient_error_reply(std::string_view text) {
+    for (std::string_view prefix : {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN"}) {
+        if (text.starts_with(prefix)) return true;
     }
+    return false;
+}
+
+/// The Error for an error reply: unavailable (503) when it is transient,
+/// otherwise a server error.
+Error error_reply(const redisReply& reply, std::string_view what) {
+    const std::string text = reply_text(reply);
+    if (transient_error_reply(text)) return unavailable(std::string(what) + ": " + text);
+    return Error::server_error("redis command failed", std::string(what) + ": " + text);
+}
+
+Result<void> expect_ok(const Reply& reply, std::string_view what) {
+    if (reply->type == REDIS_REPLY_ERROR) return error_reply(*reply, what);
     return {};
 }
 
@@ -227,10 +242,7 @@ private:
 // ---- Reply conversion ---------------------------------------------------------------
 
 Error unexpected_reply(const redisReply& reply, std::string_view command) {
-    if (reply.type == REDIS_REPLY_ERROR) {
-        return Error::server_error("redis command failed",
-                                   std::string(command) + ": " + reply_text(reply));
-    }
+    if (reply.type == REDIS_REPLY_ERROR) return error_reply(reply, command);
     return Error::server_error("unexpected redis reply",
                                std::string(command) + ": type " + std::to_string(reply.type));
 }
