@@ -1,0 +1,208 @@
+"""One HTTP server on 127.0.0.1 that plays many federation leaves.
+
+Each leaf is an OpenID provider or a relying party with its own P-256 key. Its
+entity identifier is http://127.0.0.1:PORT/op/NN or .../rp/NN and its signed
+entity configuration is served at ENTITY_ID/.well-known/openid-federation.
+The leaves' keys and metadata are written to a JSON file so the registration
+step can send them to the admin API.
+
+    python3 leaf_server.py --port 18090 --count 60 --superiors A,I --out leaves.json
+
+--superiors names the entity identifiers of the anchor and the intermediate;
+every fifth leaf names the intermediate in its authority_hints, the others the
+anchor. Only the Python standard library and `cryptography` are used.
+"""
+
+import argparse
+import base64
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+CONTENT_TYPE = "application/entity-statement+jwt"
+LIFETIME_SECONDS = 86400
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+class LeafKey:
+    """A P-256 signing key with its public JWK."""
+
+    def __init__(self, kid: str):
+        self.kid = kid
+        self.private = ec.generate_private_key(ec.SECP256R1())
+        numbers = self.private.public_key().public_numbers()
+        self.public_jwk = {
+            "kty": "EC",
+            "crv": "P-256",
+            "x": b64url(numbers.x.to_bytes(32, "big")),
+            "y": b64url(numbers.y.to_bytes(32, "big")),
+            "kid": kid,
+            "alg": "ES256",
+            "use": "sig",
+        }
+
+    def sign(self, claims: dict) -> str:
+        header = {"alg": "ES256", "kid": self.kid, "typ": "entity-statement+jwt"}
+        signing_input = (b64url(json.dumps(header).encode()) + "." +
+                         b64url(json.dumps(claims).encode()))
+        der = self.private.sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256()))
+        r, s = decode_dss_signature(der)
+        return signing_input + "." + b64url(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+
+
+def provider_metadata(number: int) -> dict:
+    """Metadata as a production OpenID provider publishes it; hosts under .test."""
+    host = f"https://op{number:02d}.example.test"
+    return {
+        "openid_provider": {
+            "issuer": host,
+            "authorization_endpoint": f"{host}/authorize",
+            "token_endpoint": f"{host}/token",
+            "userinfo_endpoint": f"{host}/userinfo",
+            "jwks_uri": f"{host}/jwks.json",
+            "response_types_supported": ["code", "id_token", "code id_token"],
+            "subject_types_supported": ["public", "pairwise"],
+            "id_token_signing_alg_values_supported": ["ES256", "RS256"],
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "claims_supported": ["sub", "name", "given_name", "family_name", "email",
+                                 "email_verified", "locale"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "token_endpoint_auth_methods_supported": ["private_key_jwt",
+                                                      "client_secret_basic"],
+            "client_registration_types_supported": ["automatic", "explicit"],
+            "request_parameter_supported": True,
+            "ui_locales_supported": ["en", "sv", "fi"],
+            "op_policy_uri": f"{host}/policy",
+            "logo_uri": f"{host}/logo.png",
+        },
+        "federation_entity": {
+            "organization_name": f"Provider {number:02d}",
+            "homepage_uri": host,
+            "contacts": [f"ops@op{number:02d}.example.test"],
+        },
+    }
+
+
+def relying_party_metadata(number: int) -> dict:
+    """Metadata as a production relying party publishes it; hosts under .test."""
+    host = f"https://rp{number:02d}.example.test"
+    return {
+        "openid_relying_party": {
+            "redirect_uris": [f"{host}/callback", f"{host}/oidc/return"],
+            "response_types": ["code"],
+            "grant_types": ["authorization_code", "refresh_token"],
+            "client_name": f"Service {number:02d}",
+            "client_name#sv": f"Tjänst {number:02d}",
+            "client_name#fi": f"Palvelu {number:02d}",
+            "contacts": [f"support@rp{number:02d}.example.test"],
+            "logo_uri": f"{host}/logo.png",
+            "policy_uri": f"{host}/privacy",
+            "tos_uri": f"{host}/terms",
+            "token_endpoint_auth_method": "private_key_jwt",
+            "client_registration_types": ["automatic"],
+            "application_type": "web",
+        },
+        "federation_entity": {
+            "organization_name": f"Service {number:02d}",
+            "contacts": [f"support@rp{number:02d}.example.test"],
+        },
+    }
+
+
+class Leaf:
+    def __init__(self, base: str, kind: str, number: int, superior: str):
+        self.entity_id = f"{base}/{kind}/{number:02d}"
+        self.kind = kind
+        self.superior = superior
+        self.key = LeafKey(f"{kind}{number:02d}-2026")
+        self.metadata = (provider_metadata(number) if kind == "op"
+                         else relying_party_metadata(number))
+
+    def entity_configuration(self) -> str:
+        now = int(time.time())
+        return self.key.sign({
+            "iss": self.entity_id,
+            "sub": self.entity_id,
+            "iat": now,
+            "exp": now + LIFETIME_SECONDS,
+            "jwks": {"keys": [self.key.public_jwk]},
+            "authority_hints": [self.superior],
+            "metadata": self.metadata,
+        })
+
+    def description(self) -> dict:
+        return {"entity_id": self.entity_id, "kind": self.kind, "superior": self.superior,
+                "jwks": {"keys": [self.key.public_jwk]}, "metadata": self.metadata}
+
+
+def make_leaves(base: str, count: int, anchor: str, intermediate: str) -> list:
+    leaves = []
+    for index in range(count):
+        kind = "op" if index % 3 == 0 else "rp"
+        superior = intermediate if index % 5 == 4 else anchor
+        leaves.append(Leaf(base, kind, index + 1, superior))
+    return leaves
+
+
+def handler_for(leaves_by_path: dict):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            path = self.path.split("?", 1)[0]
+            suffix = "/.well-known/openid-federation"
+            leaf = leaves_by_path.get(path[:-len(suffix)]) if path.endswith(suffix) else None
+            if leaf is None:
+                self.send(404, "application/json", b'{"error":"not_found"}')
+                return
+            self.send(200, CONTENT_TYPE, leaf.entity_configuration().encode("ascii"))
+
+        def send(self, status: int, content_type: str, body: bytes):
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    return Handler
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--count", type=int, default=60)
+    parser.add_argument("--superiors", required=True, help="ANCHOR_ID,INTERMEDIATE_ID")
+    parser.add_argument("--out", required=True, help="where the leaves' keys and metadata go")
+    arguments = parser.parse_args()
+
+    anchor, intermediate = arguments.superiors.split(",")
+    base = f"http://127.0.0.1:{arguments.port}"
+    leaves = make_leaves(base, arguments.count, anchor, intermediate)
+    server = ThreadingHTTPServer(("127.0.0.1", arguments.port), handler_for(
+        {leaf.entity_id[len(base):]: leaf for leaf in leaves}))
+    with open(arguments.out, "w", encoding="utf-8") as out:
+        json.dump([leaf.description() for leaf in leaves], out, ensure_ascii=False, indent=1)
+    print(f"leaf server: {len(leaves)} leaves on {base}", flush=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        thread.join()
+    except KeyboardInterrupt:
+        server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
