@@ -157,7 +157,8 @@ def resolve_one(arguments, leaf: dict, deadline: float) -> dict:
         result["error"] = body[:300]
         return result
     claims = decode_payload(body)
-    expected_length = 3 if leaf["superior"] == arguments.intermediate_id else 2
+    # The leaf's configuration, one statement per superior, the anchor's configuration.
+    expected_length = 4 if leaf["superior"] == arguments.intermediate_id else 3
     result["chain_length"] = len(claims.get("trust_chain", []))
     result["metadata_equal"] = claims.get("metadata") == leaf["metadata"]
     result["trust_mark_types"] = sorted(mark.get("trust_mark_type", "")

@@ -2,7 +2,8 @@
 
 Each leaf is an OpenID provider or a relying party with its own P-256 key. Its
 entity identifier is http://127.0.0.1:PORT/op/NN or .../rp/NN and its signed
-entity configuration is served at ENTITY_ID/.well-known/openid-federation.
+entity configuration is served at ENTITY_ID/.well-known/openid-federation;
+a provider's ID token keys at ENTITY_ID/jwks.json.
 The leaves' keys and metadata are written to a JSON file so the registration
 step can send them to the admin API.
 
@@ -59,8 +60,12 @@ class LeafKey:
         return signing_input + "." + b64url(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
 
 
-def provider_metadata(number: int) -> dict:
-    """Metadata as a production OpenID provider publishes it; hosts under .test."""
+def provider_metadata(number: int, jwks_uri: str) -> dict:
+    """Metadata as a production OpenID provider publishes it.
+
+    Resolving a chain fetches jwks_uri, so it points at this server on
+    127.0.0.1; every other URL, which nothing fetches, is under .test.
+    """
     host = f"https://op{number:02d}.example.test"
     return {
         "openid_provider": {
@@ -68,7 +73,7 @@ def provider_metadata(number: int) -> dict:
             "authorization_endpoint": f"{host}/authorize",
             "token_endpoint": f"{host}/token",
             "userinfo_endpoint": f"{host}/userinfo",
-            "jwks_uri": f"{host}/jwks.json",
+            "jwks_uri": jwks_uri,
             "response_types_supported": ["code", "id_token", "code id_token"],
             "subject_types_supported": ["public", "pairwise"],
             "id_token_signing_alg_values_supported": ["ES256", "RS256"],
@@ -124,8 +129,11 @@ class Leaf:
         self.kind = kind
         self.superior = superior
         self.key = LeafKey(f"{kind}{number:02d}-2026")
-        self.metadata = (provider_metadata(number) if kind == "op"
-                         else relying_party_metadata(number))
+        # The provider signs ID tokens with a key of its own, published at
+        # jwks_uri, apart from its federation key.
+        self.token_key = LeafKey(f"{kind}{number:02d}-tokens")
+        self.metadata = (provider_metadata(number, self.entity_id + "/jwks.json")
+                         if kind == "op" else relying_party_metadata(number))
 
     def entity_configuration(self) -> str:
         now = int(time.time())
@@ -159,12 +167,17 @@ def handler_for(leaves_by_path: dict):
 
         def do_GET(self):
             path = self.path.split("?", 1)[0]
-            suffix = "/.well-known/openid-federation"
-            leaf = leaves_by_path.get(path[:-len(suffix)]) if path.endswith(suffix) else None
+            for suffix in ("/.well-known/openid-federation", "/jwks.json"):
+                leaf = leaves_by_path.get(path[:-len(suffix)]) if path.endswith(suffix) else None
+                if leaf is not None:
+                    break
             if leaf is None:
                 self.send(404, "application/json", b'{"error":"not_found"}')
-                return
-            self.send(200, CONTENT_TYPE, leaf.entity_configuration().encode("ascii"))
+            elif suffix == "/jwks.json":
+                body = json.dumps({"keys": [leaf.token_key.public_jwk]}).encode()
+                self.send(200, "application/jwk-set+json", body)
+            else:
+                self.send(200, CONTENT_TYPE, leaf.entity_configuration().encode("ascii"))
 
         def send(self, status: int, content_type: str, body: bytes):
             self.send_response(status)

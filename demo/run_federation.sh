@@ -102,7 +102,7 @@ TOML
     "$bin/inmor-admin" -c "$dir/taconfig.toml" regenerate_entity >/dev/null
     "$bin/inmor-admin" -c "$dir/taconfig.toml" publish_historical_keys >/dev/null
     "$bin/inmor-admin" -c "$dir/taconfig.toml" apikey create --username admin \
-        --key-name demo | tail -n 1 > "$dir/api-key"
+        --key-name demo 2>/dev/null | tail -n 1 > "$dir/api-key"
 
     "$bin/inmor" -c "$dir/taconfig.toml" >"$dir/inmor.log" 2>&1 &
     children+=($!)
@@ -131,8 +131,8 @@ python3 "$demo_dir/leaf_server.py" --port "$leaf_port" --count "${DEMO_LEAVES:-6
 children+=($!)
 
 for url in "${anchor_id}/health" "${intermediate_id}/health" \
-        "http://127.0.0.1:${anchor_admin_port}/api/v1/docs" \
-        "http://127.0.0.1:${intermediate_admin_port}/api/v1/docs" \
+        "http://127.0.0.1:${anchor_admin_port}/api/v1/auth/csrf" \
+        "http://127.0.0.1:${intermediate_admin_port}/api/v1/auth/csrf" \
         "http://127.0.0.1:${leaf_port}/op/01/.well-known/openid-federation"; do
     wait_for "$url"
 done
@@ -157,9 +157,9 @@ cat <<TEXT
 
 The federation stays up until Ctrl-C:
   trust anchor         ${anchor_id}/.well-known/openid-federation
-  anchor admin         http://127.0.0.1:${anchor_admin_port}/api/v1/docs (key in ${work}/anchor/api-key)
+  anchor admin API     http://127.0.0.1:${anchor_admin_port}/api/v1 (X-API-Key in ${work}/anchor/api-key)
   intermediate         ${intermediate_id}/.well-known/openid-federation
-  intermediate admin   http://127.0.0.1:${intermediate_admin_port}/api/v1/docs
+  intermediate admin   http://127.0.0.1:${intermediate_admin_port}/api/v1 (X-API-Key in ${work}/intermediate/api-key)
   a leaf               http://127.0.0.1:${leaf_port}/op/01/.well-known/openid-federation
   resolve it           ${anchor_id}/resolve?sub=http://127.0.0.1:${leaf_port}/op/01&trust_anchor=${anchor_id}
 Summary as JSON: ${work}/summary.json

@@ -90,11 +90,10 @@ phase "admin database and first user"
 "$bin/inmor-admin" -c "$config" migrate
 if [[ ! -f "$home/admin-password" ]]; then
     (umask 077 && openssl rand -base64 18 > "$home/admin-password")
-    INMOR_ADMIN_PASSWORD="$(cat "$home/admin-password")" \
-        "$bin/inmor-admin" -c "$config" setup_admin --username admin --noinput
-else
-    echo "run: reusing the admin user; its password is in ${home}/admin-password"
 fi
+# Leaves an existing user as it is, password included.
+INMOR_ADMIN_PASSWORD="$(cat "$home/admin-password")" \
+    "$bin/inmor-admin" -c "$config" setup_admin --username admin --noinput
 
 phase "publish entity configuration"
 "$bin/inmor-admin" -c "$config" regenerate_entity
@@ -114,18 +113,24 @@ stop_children() {
 }
 trap stop_children INT TERM EXIT
 
-"$bin/inmor" -c "$config" -p "$port" &
+# Each service logs to a file of its own, so the URLs below stay readable.
+mkdir -p "$home/logs"
+"$bin/inmor" -c "$config" -p "$port" >>"$home/logs/inmor.log" 2>&1 &
 children+=($!)
-"$bin/inmor-admin" -c "$config" serve -p "$admin_port" &
+"$bin/inmor-admin" -c "$config" serve -p "$admin_port" >>"$home/logs/admin.log" 2>&1 &
 children+=($!)
 
-# Both answer before the URLs are printed.
-for url in "http://127.0.0.1:${port}/health" "http://127.0.0.1:${admin_port}/api/v1/docs"; do
+# Both answer before the URLs are printed (the admin's / is the web UI).
+for url in "http://127.0.0.1:${port}/health" "http://127.0.0.1:${admin_port}/"; do
     for _ in $(seq 1 100); do
         curl -fsS -o /dev/null "$url" 2>/dev/null && break
         sleep 0.1
     done
-    curl -fsS -o /dev/null "$url" || { echo "run: ${url} does not answer" >&2; exit 1; }
+    if ! curl -fsS -o /dev/null "$url"; then
+        echo "run: ${url} does not answer; the end of the logs:" >&2
+        tail -n 20 "$home/logs/inmor.log" "$home/logs/admin.log" >&2
+        exit 1
+    fi
 done
 phase_end
 
@@ -137,8 +142,9 @@ Trust anchor ${domain}
   status                ${domain}/status
 Admin service http://127.0.0.1:${admin_port}/
   web UI                http://127.0.0.1:${admin_port}/
-  API documentation     http://127.0.0.1:${admin_port}/api/v1/docs
+  API documentation     http://127.0.0.1:${admin_port}/api/v1/docs (after signing in)
 Admin user "admin"; its password is in ${home}/admin-password
+Logs: ${home}/logs/inmor.log and ${home}/logs/admin.log
 An API key for scripts: ${bin}/inmor-admin -c ${config} apikey create --username admin
 Stop both with Ctrl-C.
 
