@@ -71,16 +71,49 @@ case "$setup" in
         ;;
 esac
 
+# Both verifiers on the summary, then on a copy whose first resolve response
+# has a changed signature, which both must reject.
 verify() {
     local status=0
     "${interop}/.venv/bin/python" "${root}/tests/integration/main_job/verify_jwcrypto.py" \
         || status=1
     node "${interop}/main_job_verify.mjs" || status=1
+
+    python3 - "$DEMO_SUMMARY" "$DEMO_WORK/tampered.json" <<'PYTHON'
+import json, sys
+summary = json.load(open(sys.argv[1]))
+response = summary["resolved"][0]["response"]
+last = "A" if response[-2] != "A" else "B"
+summary["resolved"][0]["response"] = response[:-2] + last + response[-1]
+json.dump(summary, open(sys.argv[2], "w"))
+PYTHON
+    if DEMO_SUMMARY="$DEMO_WORK/tampered.json" "${interop}/.venv/bin/python" \
+            "${root}/tests/integration/main_job/verify_jwcrypto.py" >/dev/null; then
+        echo "main_job: jwcrypto accepted a changed signature" >&2
+        status=1
+    fi
+    if DEMO_SUMMARY="$DEMO_WORK/tampered.json" node "${interop}/main_job_verify.mjs" \
+            >/dev/null; then
+        echo "main_job: jose accepted a changed signature" >&2
+        status=1
+    fi
     return $status
 }
 export -f verify
 export root interop
 
 started=$(date +%s)
-bash "${root}/demo/run_federation.sh" "$bin" "$work" -- bash -c verify
+status=0
+bash "${root}/demo/run_federation.sh" "$bin" "$work" -- bash -c verify || status=$?
+
+# The sanitizer build reports memory errors and leaks in the services' logs,
+# written when they stop.
+if grep -l "AddressSanitizer\|LeakSanitizer\|runtime error:" "$work"/*/*.log; then
+    grep -h -A 30 "AddressSanitizer\|LeakSanitizer\|runtime error:" "$work"/*/*.log | head -80
+    status=1
+fi
+if ((status != 0)); then
+    echo "main_job: ${setup} failed" >&2
+    exit "$status"
+fi
 echo "main_job: ${setup} passed in $(( $(date +%s) - started )) s"
