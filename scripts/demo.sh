@@ -15,6 +15,7 @@ work="${DEMO_HOME:-${INMOR_ROOT}/var/demo}"
 phase "build (release)"
 bash scripts/build.sh release
 
-phase "demo federation"
+phase_end
 rm -rf "$work"
-bash demo/run_federation.sh build/release/src/cli "$work" "$@"
+# exec, so that a signal to this script reaches the federation's own trap.
+exec bash demo/run_federation.sh build/release/src/cli "$work" "$@"
