@@ -64,7 +64,7 @@ class AdminClient:
                 return json.loads(response.read())
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace")
-            raise SystemExit(f"demo: {method} {path} answered {error.code}: {detail}")
+            raise SystemExit(f"demo: {method} {path} returned {error.code}: {detail}")
 
     def add_subordinate(self, entity_id: str, jwks: dict, metadata: dict) -> dict:
         return self.call("POST", "/subordinates", {
@@ -83,7 +83,7 @@ def register(arguments, leaves: list, summary: dict) -> None:
 
     status, body = http_get(arguments.intermediate_id + "/.well-known/openid-federation")
     if status != 200:
-        raise SystemExit(f"demo: the intermediate's configuration answered {status}: {body}")
+        raise SystemExit(f"demo: the intermediate's configuration returned {status}: {body}")
     configuration = decode_payload(body)
     anchor.add_subordinate(arguments.intermediate_id, configuration["jwks"],
                            configuration.get("metadata", {}))
@@ -129,7 +129,7 @@ def collection_total(arguments) -> int:
 
 
 def walk(arguments, expected_entities: int, summary: dict) -> None:
-    """Runs inmor-collection until the collection holds every entity.
+    """Runs inmor-collection until the collection contains every entity.
 
     The admin's scheduler walks too; a scheduled walk that started during the
     registration can finish after ours and replace its result with fewer
@@ -166,7 +166,7 @@ def resolve_one(arguments, leaf: dict, deadline: float) -> dict:
         status, body = http_get(url)
         elapsed = time.monotonic() - started
         # Entities the walk found are precomputed shortly after the walk
-        # swaps its data in; until then the server answers 404 or 503.
+        # swaps its data in; until then the server returns 404 or 503.
         if status == 200 or time.monotonic() > deadline:
             break
         time.sleep(0.5)
@@ -193,7 +193,7 @@ def resolve_all(arguments, leaves: list, summary: dict) -> None:
     results = [resolve_one(arguments, leaf, deadline) for leaf in leaves]
     summary["resolve_seconds"] = round(time.monotonic() - started, 2)
 
-    # A second pass over warm answers: the time a relying party sees.
+    # A second pass over precomputed responses: the time a relying party sees.
     timings = []
     for leaf in leaves:
         query = urllib.parse.urlencode({"sub": leaf["entity_id"],
@@ -248,7 +248,7 @@ def main() -> int:
     parser.add_argument("--leaves", required=True, help="the file leaf_server.py wrote")
     parser.add_argument("--collection-bin", required=True)
     parser.add_argument("--resolve-wait", type=float, default=60,
-                        help="seconds to wait for precomputed answers")
+                        help="seconds to wait for precomputed resolve responses")
     parser.add_argument("--summary", help="write the summary as JSON here")
     arguments = parser.parse_args()
 
@@ -268,7 +268,7 @@ def main() -> int:
             json.dump(summary, out, ensure_ascii=False, indent=1)
     complete = summary["collection_entities"] == len(leaves) + 1
     if not complete:
-        print(f"demo: the collection holds {summary['collection_entities']} entities, "
+        print(f"demo: the collection contains {summary['collection_entities']} entities, "
               f"expected {len(leaves) + 1}")
     return 0 if summary["chains_failed"] == 0 and complete else 1
 

@@ -116,7 +116,7 @@ wait_for() {
         curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
         sleep 0.1
     done
-    echo "demo: ${url} does not answer" >&2
+    echo "demo: ${url} does not respond" >&2
     return 1
 }
 

@@ -120,14 +120,14 @@ children+=($!)
 "$bin/inmor-admin" -c "$config" serve -p "$admin_port" >>"$home/logs/admin.log" 2>&1 &
 children+=($!)
 
-# Both answer before the URLs are printed (the admin's / is the web UI).
+# Both respond before the URLs are printed (the admin's / is the web UI).
 for url in "http://127.0.0.1:${port}/health" "http://127.0.0.1:${admin_port}/"; do
     for _ in $(seq 1 100); do
         curl -fsS -o /dev/null "$url" 2>/dev/null && break
         sleep 0.1
     done
     if ! curl -fsS -o /dev/null "$url"; then
-        echo "run: ${url} does not answer; the end of the logs:" >&2
+        echo "run: ${url} does not respond; the end of the logs:" >&2
         tail -n 20 "$home/logs/inmor.log" "$home/logs/admin.log" >&2
         exit 1
     fi

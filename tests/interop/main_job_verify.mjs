@@ -1,6 +1,6 @@
 // Checks a demo federation's published artifacts with npm's jose and resolves
 // a sample of its leaves with @openid-federation/core, comparing the metadata
-// with what the leaves publish and with our anchor's /resolve answer.
+// with what the leaves publish and with our anchor's /resolve response.
 //   node main_job_verify.mjs        (DEMO_ANCHOR_ID, DEMO_INTERMEDIATE_ID,
 //                                    DEMO_SUMMARY set by demo/run_federation.sh)
 // Every request goes through a fetch that refuses any host but 127.0.0.1.
@@ -76,7 +76,7 @@ async function trustMarks(keys) {
     const query = new URLSearchParams({ trust_mark_type: mark.type, sub: mark.sub });
     const answer = await get(`${anchor}/trust_mark?${query}`);
     if (isRevoked !== (answer.status === 404)) {
-      fail(`mark ${mark.id} (revoked ${isRevoked}): /trust_mark answered ${answer.status}`);
+      fail(`mark ${mark.id} (revoked ${isRevoked}): /trust_mark returned ${answer.status}`);
     } else if (!isRevoked) {
       const claims = await verified(answer.body, keys, `trust mark ${mark.id}`,
         'trust-mark+jwt');
@@ -188,7 +188,7 @@ const resolveCount = await resolveResponses(anchorClaims.jwks);
 const chains = await independentChains();
 
 console.log(`jose: 2 entity configurations, ${statementCount} subordinate statements, ` +
-  `${markCount} trust marks and ${summary.trust_marks.length} status answers, ` +
+  `${markCount} trust marks and ${summary.trust_marks.length} status responses, ` +
   `2 historical key sets, ${resolveCount} resolve responses; @openid-federation/core: ` +
   `${chains.count} of ${chains.sample} chains with the same metadata; ` +
   `${failures.length} failures`);

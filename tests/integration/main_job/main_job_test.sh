@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job end to end: demo/run_federation.sh stands up the anchor, an
+# The main job end to end: demo/run_federation.sh starts the anchor, an
 # intermediate and 60 leaves on 127.0.0.1 with the given binaries, registers
 # everything through the admin APIs, walks and resolves it; then jwcrypto and
 # npm's jose check every published artifact and @openid-federation/core

@@ -6,7 +6,7 @@ the anchor's and the intermediate's entity configurations:
   - both entity configurations (self-signed, typ, iss == sub, authority_hints);
   - /list of both, and every subordinate statement they serve;
   - every issued trust mark at /trust_mark, /trust_mark_list and a signed
-    /trust_mark_status answer; the revoked mark is absent and refused;
+    /trust_mark_status response; the revoked mark is absent and rejected;
   - the historical keys JWT;
   - every resolve response the demo collected, its trust_chain linked and
     signed, and the revoked mark absent from it.
@@ -33,7 +33,7 @@ def fail(message: str) -> None:
 
 def request(url: str, form: dict = None) -> tuple:
     if urllib.parse.urlsplit(url).hostname != "127.0.0.1":
-        raise SystemExit(f"refusing {url}: only 127.0.0.1")
+        raise SystemExit(f"rejected request to {url}: only 127.0.0.1 is allowed")
     data = urllib.parse.urlencode(form).encode() if form is not None else None
     try:
         with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=30) as r:
@@ -119,9 +119,9 @@ def trust_marks(anchor: str, keys: dict, marks: list, revoked: dict) -> int:
         is_revoked = mark["id"] == revoked["id"]
         if is_revoked:
             if status != 404:
-                fail(f"revoked mark {mark['id']}: /trust_mark answered {status}")
+                fail(f"revoked mark {mark['id']}: /trust_mark returned {status}")
         elif status != 200 or content_type != "application/trust-mark+jwt":
-            fail(f"mark {mark['id']}: /trust_mark answered {status} {content_type}")
+            fail(f"mark {mark['id']}: /trust_mark returned {status} {content_type}")
         else:
             claims = verified(body, keys, f"trust mark {mark['id']}", "trust-mark+jwt") or {}
             if claims.get("sub") != mark["sub"] or claims.get("trust_mark_type") != mark["type"]:
@@ -131,7 +131,7 @@ def trust_marks(anchor: str, keys: dict, marks: list, revoked: dict) -> int:
         status, content_type, body = request(f"{anchor}/trust_mark_status",
                                              {"trust_mark": mark["mark"]})
         if status != 200 or content_type != "application/trust-mark-status-response+jwt":
-            fail(f"mark {mark['id']}: /trust_mark_status answered {status} {content_type}")
+            fail(f"mark {mark['id']}: /trust_mark_status returned {status} {content_type}")
             continue
         claims = verified(body, keys, f"status of mark {mark['id']}",
                           "trust-mark-status-response+jwt") or {}
@@ -213,7 +213,7 @@ def main() -> int:
     resolved = resolve_responses(anchor, anchor_keys, summary)
 
     print(f"jwcrypto: 2 entity configurations, {count} subordinate statements, {marks} trust "
-          f"marks and {len(summary['trust_marks'])} status answers, 2 historical key sets, "
+          f"marks and {len(summary['trust_marks'])} status responses, 2 historical key sets, "
           f"{resolved} resolve responses checked; {len(failures)} failures")
     return 1 if failures else 0
 
