@@ -112,6 +112,10 @@ def register(arguments, leaves: list, summary: dict) -> None:
     revoked = marks[1]
     anchor.call("PUT", f"/trustmarks/{revoked['id']}", {"active": False})
     revoked["revoked"] = True
+    # The types each leaf's resolve response must carry: its marks but the revoked one.
+    for leaf in leaves:
+        leaf["trust_mark_types"] = [mark["type"] for mark in marks
+                                    if mark["sub"] == leaf["entity_id"] and mark is not revoked]
 
     summary["registration_seconds"] = round(time.monotonic() - started, 2)
     summary["subordinates_of_anchor"] = 1 + sum(
@@ -182,7 +186,9 @@ def resolve_one(arguments, leaf: dict, deadline: float) -> dict:
     result["metadata_equal"] = claims.get("metadata") == leaf["metadata"]
     result["trust_mark_types"] = sorted(mark.get("trust_mark_type", "")
                                         for mark in claims.get("trust_marks", []))
-    result["ok"] = result["chain_length"] == expected_length and result["metadata_equal"]
+    result["expected_trust_mark_types"] = sorted(leaf.get("trust_mark_types", []))
+    result["ok"] = (result["chain_length"] == expected_length and result["metadata_equal"] and
+                    result["trust_mark_types"] == result["expected_trust_mark_types"])
     result["response"] = body
     return result
 

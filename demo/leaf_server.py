@@ -20,6 +20,9 @@ import json
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography.hazmat.primitives import hashes
@@ -123,6 +126,35 @@ def relying_party_metadata(number: int) -> dict:
     }
 
 
+class TrustMarkSource:
+    """The trust mark endpoint of the issuer, asked each time a leaf is fetched.
+
+    A leaf publishes the marks the issuer currently serves for it, as a member
+    does after fetching them, so a revoked mark (404 there) leaves its
+    configuration. Each entry carries `id` beside `trust_mark_type` because
+    @openid-federation/core 0.2.1 rejects entries without the pre-final name.
+    """
+
+    def __init__(self, issuer: str, types: list):
+        if urllib.parse.urlsplit(issuer).hostname != "127.0.0.1":
+            raise SystemExit(f"leaf server: trust mark issuer {issuer} is not on 127.0.0.1")
+        self.issuer = issuer
+        self.types = types
+
+    def marks_of(self, entity_id: str) -> list:
+        marks = []
+        for tmtype in self.types:
+            query = urllib.parse.urlencode({"trust_mark_type": tmtype, "sub": entity_id})
+            try:
+                with urllib.request.urlopen(f"{self.issuer}/trust_mark?{query}",
+                                            timeout=5) as response:
+                    mark = response.read().decode("ascii")
+            except (urllib.error.URLError, OSError):
+                continue
+            marks.append({"trust_mark_type": tmtype, "id": tmtype, "trust_mark": mark})
+        return marks
+
+
 class Leaf:
     def __init__(self, base: str, kind: str, number: int, superior: str):
         self.entity_id = f"{base}/{kind}/{number:02d}"
@@ -135,9 +167,9 @@ class Leaf:
         self.metadata = (provider_metadata(number, self.entity_id + "/jwks.json")
                          if kind == "op" else relying_party_metadata(number))
 
-    def entity_configuration(self) -> str:
+    def entity_configuration(self, marks: list) -> str:
         now = int(time.time())
-        return self.key.sign({
+        claims = {
             "iss": self.entity_id,
             "sub": self.entity_id,
             "iat": now,
@@ -145,7 +177,10 @@ class Leaf:
             "jwks": {"keys": [self.key.public_jwk]},
             "authority_hints": [self.superior],
             "metadata": self.metadata,
-        })
+        }
+        if marks:
+            claims["trust_marks"] = marks
+        return self.key.sign(claims)
 
     def description(self) -> dict:
         return {"entity_id": self.entity_id, "kind": self.kind, "superior": self.superior,
@@ -161,7 +196,7 @@ def make_leaves(base: str, count: int, anchor: str, intermediate: str) -> list:
     return leaves
 
 
-def handler_for(leaves_by_path: dict):
+def handler_for(leaves_by_path: dict, mark_source):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -177,7 +212,8 @@ def handler_for(leaves_by_path: dict):
                 body = json.dumps({"keys": [leaf.token_key.public_jwk]}).encode()
                 self.send(200, "application/jwk-set+json", body)
             else:
-                self.send(200, CONTENT_TYPE, leaf.entity_configuration().encode("ascii"))
+                marks = mark_source.marks_of(leaf.entity_id) if mark_source else []
+                self.send(200, CONTENT_TYPE, leaf.entity_configuration(marks).encode("ascii"))
 
         def send(self, status: int, content_type: str, body: bytes):
             self.send_response(status)
@@ -198,13 +234,21 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=60)
     parser.add_argument("--superiors", required=True, help="ANCHOR_ID,INTERMEDIATE_ID")
     parser.add_argument("--out", required=True, help="where the leaves' keys and metadata go")
+    parser.add_argument("--trust-mark-issuer",
+                        help="entity id whose /trust_mark endpoint supplies the leaves' marks")
+    parser.add_argument("--trust-mark-types", default="",
+                        help="comma-separated trust mark types to ask the issuer for")
     arguments = parser.parse_args()
+    mark_source = None
+    if arguments.trust_mark_issuer:
+        mark_source = TrustMarkSource(arguments.trust_mark_issuer,
+                                      [t for t in arguments.trust_mark_types.split(",") if t])
 
     anchor, intermediate = arguments.superiors.split(",")
     base = f"http://127.0.0.1:{arguments.port}"
     leaves = make_leaves(base, arguments.count, anchor, intermediate)
     server = ThreadingHTTPServer(("127.0.0.1", arguments.port), handler_for(
-        {leaf.entity_id[len(base):]: leaf for leaf in leaves}))
+        {leaf.entity_id[len(base):]: leaf for leaf in leaves}, mark_source))
     with open(arguments.out, "w", encoding="utf-8") as out:
         json.dump([leaf.description() for leaf in leaves], out, ensure_ascii=False, indent=1)
     print(f"leaf server: {len(leaves)} leaves on {base}", flush=True)

@@ -121,13 +121,18 @@ wait_for() {
 }
 
 redis_db="${DEMO_REDIS_DB:-10}"
+# The trust mark types demo/federation.py creates; the leaves publish their marks.
+member_type="https://trust.example.test/tm/member"
+certified_type="https://trust.example.test/tm/certified-provider"
 make_instance anchor "$anchor_port" "$anchor_admin_port" "" "$redis_db" \
     "${DEMO_DATABASE_URL_ANCHOR:-}"
 make_instance intermediate "$intermediate_port" "$intermediate_admin_port" "$anchor_id" \
     "$((redis_db + 1))" "${DEMO_DATABASE_URL_INTERMEDIATE:-}"
 
 python3 "$demo_dir/leaf_server.py" --port "$leaf_port" --count "${DEMO_LEAVES:-60}" \
-    --superiors "${anchor_id},${intermediate_id}" --out "$work/leaves.json" &
+    --superiors "${anchor_id},${intermediate_id}" --out "$work/leaves.json" \
+    --trust-mark-issuer "$anchor_id" \
+    --trust-mark-types "${member_type},${certified_type}" &
 children+=($!)
 
 for url in "${anchor_id}/health" "${intermediate_id}/health" \

@@ -106,6 +106,10 @@ async function resolveResponses(keys) {
       await verified(chain[index], issuerKeys, `chain[${index}] of ${result.entity_id}`,
         'entity-statement+jwt');
     }
+    for (const mark of claims.trust_marks ?? []) {
+      await verified(mark.trust_mark, keys,
+        `${mark.trust_mark_type} mark in resolve ${result.entity_id}`, 'trust-mark+jwt');
+    }
     const types = (claims.trust_marks ?? []).map((mark) => mark.trust_mark_type);
     if (result.entity_id === summary.revoked_trust_mark.sub &&
         types.includes(summary.revoked_trust_mark.type)) {
@@ -126,9 +130,13 @@ async function verifyJwtCallback({ jwt, jwk }) {
   }
 }
 
-// A sample: leaves under the anchor and under the intermediate, both kinds.
+// A sample of leaves under the anchor and under the intermediate.
+// @openid-federation/core 0.2.1 requires the pre-final `id` claim inside every
+// trust mark JWT and rejects a whole configuration carrying a final-spec mark
+// (`trust_mark_type`, as our anchor issues them), so only leaves that publish
+// no mark are sampled; jose and jwcrypto check the others above.
 async function independentChains() {
-  const leaves = summary.leaf_list;
+  const leaves = summary.leaf_list.filter((leaf) => leaf.trust_mark_types.length === 0);
   const sample = [
     ...leaves.filter((leaf) => leaf.superior === anchor).slice(0, 6),
     ...leaves.filter((leaf) => leaf.superior === intermediate).slice(0, 4),

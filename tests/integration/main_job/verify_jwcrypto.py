@@ -9,7 +9,7 @@ the anchor's and the intermediate's entity configurations:
     /trust_mark_status response; the revoked mark is absent and rejected;
   - the historical keys JWT;
   - every resolve response the demo collected, its trust_chain linked and
-    signed, and the revoked mark absent from it.
+    signed, its trust marks signed, and the revoked mark absent from it.
 Exits non-zero with a list of failures. Every request goes to 127.0.0.1.
 """
 
@@ -179,6 +179,10 @@ def resolve_responses(anchor: str, keys: dict, summary: dict) -> int:
                 issuer_keys = keys
             verified(statement, issuer_keys, f"chain[{index}] of {result['entity_id']}",
                      "entity-statement+jwt")
+        for mark in claims.get("trust_marks", []):
+            verified(mark.get("trust_mark", ""), keys,
+                     f"{mark.get('trust_mark_type')} mark in resolve {result['entity_id']}",
+                     "trust-mark+jwt")
         if result["entity_id"] == revoked["sub"]:
             types = [mark.get("trust_mark_type") for mark in claims.get("trust_marks", [])]
             if revoked["type"] in types:
