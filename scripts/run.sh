@@ -78,6 +78,28 @@ TOML
     chmod 600 "$home/taconfig.toml"
     echo "run: wrote ${home}/taconfig.toml"
 fi
+# An instance folder from an earlier run.sh has no admin service settings; its
+# file ends in the [admin] table, so the missing keys are appended there.
+if ! grep -q '^\[scheduler\]' "$home/taconfig.toml"; then
+    if [[ "$(grep '^\[' "$home/taconfig.toml" | tail -n 1)" == "[admin]" ]] &&
+            ! grep -q '^ui_dir' "$home/taconfig.toml"; then
+        cat >> "$home/taconfig.toml" <<TOML
+# Added by scripts/run.sh for inmor-admin serve.
+listen = "127.0.0.1:${admin_port}"
+secret_key = "$(openssl rand -hex 32)"
+session_cookie_secure = false
+ui_dir = "${ui_dist}"
+
+[scheduler]
+enabled = true
+TOML
+        chmod 600 "$home/taconfig.toml"
+        echo "run: added the admin service settings to ${home}/taconfig.toml"
+    else
+        echo "run: ${home}/taconfig.toml has no [scheduler] table; add one with" \
+            "enabled = true to run the periodic tasks" >&2
+    fi
+fi
 if [[ ! -f "$home/private.json" ]]; then
     "$bin/inmor-keygeneration" --type=ES256 --output="$home"
 else
