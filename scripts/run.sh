@@ -34,14 +34,21 @@ phase "build (release)"
 bash scripts/build.sh release
 
 phase "build web UI"
+# Without Node.js 20 (Debian 12's own nodejs is 18) the admin runs without the
+# web UI; its API works the same.
+ui_note=""
 if [[ ! -f "$ui_dist/index.html" || -n "$(find webui/src webui/index.html -newer \
         "$ui_dist/index.html" -print -quit)" ]]; then
     node_major="$(node -p 'process.versions.node.split(".")[0]')"
     if ((node_major < 20)); then
-        echo "run: the web UI needs Node.js 20 or later; this machine has $(node --version)" >&2
-        exit 1
+        ui_note="not built: the web UI needs Node.js 20 or later, this machine has $(node --version)"
+    elif ! (cd webui && npm ci --no-audit --no-fund --loglevel=error && npm run build); then
+        ui_note="not built: npm failed (see above)"
     fi
-    (cd webui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
+fi
+if [[ ! -f "$ui_dist/index.html" ]]; then
+    ui_note="${ui_note:-not built}"
+    echo "run: web UI ${ui_note}; the admin serves the API only" >&2
 fi
 
 phase "prepare instance ${home}"
@@ -106,6 +113,13 @@ else
     echo "run: reusing the signing key ${home}/private.json"
 fi
 config="$home/taconfig.toml"
+# ui_dir follows whether the web UI is built: the admin refuses a ui_dir
+# without index.html.
+if [[ -f "$ui_dist/index.html" ]]; then
+    sed -i "s|^ui_dir = .*|ui_dir = \"${ui_dist}\"|" "$config"
+else
+    sed -i 's|^ui_dir = .*|ui_dir = ""|' "$config"
+fi
 "$bin/inmor" --check-config -c "$config"
 
 phase "admin database and first user"
@@ -142,8 +156,8 @@ children+=($!)
 "$bin/inmor-admin" -c "$config" serve -p "$admin_port" >>"$home/logs/admin.log" 2>&1 &
 children+=($!)
 
-# Both respond before the URLs are printed (the admin's / is the web UI).
-for url in "http://127.0.0.1:${port}/health" "http://127.0.0.1:${admin_port}/"; do
+# Both respond before the URLs are printed.
+for url in "http://127.0.0.1:${port}/health" "http://127.0.0.1:${admin_port}/api/v1/auth/csrf"; do
     for _ in $(seq 1 100); do
         curl -fsS -o /dev/null "$url" 2>/dev/null && break
         sleep 0.1
@@ -163,7 +177,7 @@ Trust anchor ${domain}
   index page            ${domain}/
   status                ${domain}/status
 Admin service http://127.0.0.1:${admin_port}/
-  web UI                http://127.0.0.1:${admin_port}/
+  web UI                ${ui_note:-http://127.0.0.1:${admin_port}/}
   API documentation     http://127.0.0.1:${admin_port}/api/v1/docs (after signing in)
 Admin user "admin"; its password is in ${home}/admin-password
 Logs: ${home}/logs/inmor.log and ${home}/logs/admin.log
