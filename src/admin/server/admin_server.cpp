@@ -2,6 +2,8 @@
 // federation store, listeners, background work and signal handling.
 #include "admin/server/admin_server.h"
 
+#include "admin/federation_signing.h"
+
 #include "admin/api/admin_api.h"
 #include "admin/api/admin_routes.h"
 #include "admin/api/web_security.h"
@@ -35,23 +37,13 @@ namespace net = boost::asio;
 namespace fs = std::filesystem;
 
 /// Threads serving admin requests. Handlers block on the database and on
-/// outbound fetches, so a few threads keep one slow fetch from stalling the UI.
-constexpr std::size_t kWorkerThreads = 4;
+/// outbound fetches (up to fetch.total_timeout each), so there are enough
+/// threads that a few slow subordinates do not stall the UI.
+// NOTE: more than 16 concurrent writes to slow subordinates still queue
+// every other request behind them.
+constexpr std::size_t kWorkerThreads = 16;
 /// Largest request body, in bytes: subordinate bodies carry metadata and JWKS.
 constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
-
-fetch::FetchConfig fetch_config_of(const Config& config) {
-    fetch::FetchConfig fetch;
-    fetch.connect_timeout = std::chrono::seconds(config.fetch.connect_timeout);
-    fetch.total_timeout = std::chrono::seconds(config.fetch.total_timeout);
-    fetch.max_body_bytes = static_cast<std::size_t>(config.fetch.max_body_bytes);
-    fetch.max_redirects = static_cast<int>(config.fetch.max_redirects);
-    fetch.retries = static_cast<int>(config.fetch.retries);
-    fetch.ca_file = config.fetch.ca_file;
-    fetch.allowed_networks = config.fetch.allowed_networks;
-    fetch.allow_http = config.allow_http;
-    return fetch;
-}
 
 Result<Config> load_for_serving(const ServeArguments& arguments) {
     auto config = load_config(arguments.config_path);
@@ -121,7 +113,7 @@ Result<void> AdminProcess::open_dependencies() {
     store_ = std::make_unique<storage::FederationStore>(*key_value_store_);
 
     try {
-        fetcher_ = std::make_unique<fetch::HttpFetcher>(fetch_config_of(config_));
+        fetcher_ = std::make_unique<fetch::HttpFetcher>(admin_fetch_config(config_));
     } catch (const std::invalid_argument& error) {
         return Error::invalid_request(error.what());
     }
