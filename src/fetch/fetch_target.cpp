@@ -282,8 +282,30 @@ FetchResult<std::vector<IpAddress>> lookup_host(const std::string& name,
     return addresses;
 }
 
+bool is_special_use_name(std::string_view host) {
+    if (host.ends_with('.')) host.remove_suffix(1);
+    for (std::string_view name : {"test", "example", "invalid"}) {
+        if (host == name) return true;
+        if (host.size() > name.size() && host.ends_with(name) &&
+            host[host.size() - name.size() - 1] == '.') {
+            return true;
+        }
+    }
+    return false;
+}
+
 FetchResult<FetchTarget> resolve_fetch_target(ParsedFetchUrl url, const GuardPolicy& policy,
                                               std::chrono::nanoseconds lookup_timeout) {
+    if (!url.address && is_special_use_name(url.host)) {
+        FetchError error;
+        error.kind = FetchErrorKind::kRefusedByGuard;
+        error.url = url.url;
+        error.message = "refused to fetch " + url.url + ": host " + url.host +
+                        " is under a special-use name (.test, .example, .invalid) that no DNS "
+                        "answers, so it is not looked up";
+        return error;
+    }
+
     FetchTarget target;
     if (url.address) {
         target.addresses.push_back(*url.address);

@@ -60,9 +60,14 @@ FetchResult<std::vector<IpAddress>> lookup_host(const std::string& name,
                                                 std::chrono::nanoseconds timeout,
                                                 std::string_view url);
 
+/// True for a host under the special-use names `test`, `example` and
+/// `invalid` (RFC 6761), which no public DNS answers. `host` is lowercase.
+bool is_special_use_name(std::string_view host);
+
 /// Resolves the host with lookup_host within `lookup_timeout` (unless it is
 /// an address literal) and checks every address it returns. Fails with
-/// kRefusedByGuard when any address is refused, kNameNotFound,
+/// kRefusedByGuard for a special-use name (without any lookup, so no DNS
+/// query leaves for it) or when any address is refused, kNameNotFound,
 /// kResolveFailed or kTimeout when resolution fails.
 FetchResult<FetchTarget> resolve_fetch_target(ParsedFetchUrl url, const GuardPolicy& policy,
                                               std::chrono::nanoseconds lookup_timeout);

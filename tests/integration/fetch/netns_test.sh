@@ -43,19 +43,19 @@ ip -n "$namespace" link set lo up || fail_setup "cannot bring lo up in $namespac
 mkdir -p "/etc/netns/$namespace"
 cat > "/etc/netns/$namespace/hosts" <<HOSTS
 127.0.0.1 localhost
-127.0.0.1 fed.test
-127.0.0.1 wrong-name.test
-127.0.0.2 other.test
-::1 v6.test
-127.0.0.1 mixed.test
-127.0.0.2 mixed.test
+127.0.0.1 fed.inmor-netns
+127.0.0.1 wrong-name.inmor-netns
+127.0.0.2 other.inmor-netns
+::1 v6.inmor-netns
+127.0.0.1 mixed.inmor-netns
+127.0.0.2 mixed.inmor-netns
 HOSTS
 
 in_namespace() {
     ip netns exec "$namespace" "$@"
 }
 
-# --- test CA and a server certificate for fed.test, 127.0.0.1, 127.0.0.2 ----
+# --- test CA and a server certificate for fed.inmor-netns, 127.0.0.1, 127.0.0.2 ----
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
     -subj "/CN=inmor fetch test CA" -keyout "$work/ca.key" -out "$work/ca.pem" \
     2>"$work/openssl.log" || fail_setup "openssl: cannot create the test CA"
@@ -63,9 +63,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
     -subj "/CN=unrelated CA" -keyout "$work/other-ca.key" -out "$work/other-ca.pem" \
     2>>"$work/openssl.log" || fail_setup "openssl: cannot create the unrelated CA"
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-    -subj "/CN=fed.test" -keyout "$work/server.key" -out "$work/server.csr" \
+    -subj "/CN=fed.inmor-netns" -keyout "$work/server.key" -out "$work/server.csr" \
     2>>"$work/openssl.log" || fail_setup "openssl: cannot create the server key"
-names="DNS:fed.test,DNS:other.test,DNS:v6.test,DNS:mixed.test"
+names="DNS:fed.inmor-netns,DNS:other.inmor-netns,DNS:v6.inmor-netns,DNS:mixed.inmor-netns"
 printf 'subjectAltName=%s,IP:127.0.0.1,IP:127.0.0.2,IP:::1\n' "$names" > "$work/server.ext"
 openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" \
     -CAcreateserial -days 2 -extfile "$work/server.ext" -out "$work/server.pem" \
@@ -197,28 +197,28 @@ for host in 127.1 017700000001 0 0.0.0.0 "[0:0:0:0:0:ffff:127.0.0.1]" "[::ffff:7
         "https://$host:$port1/text"
 done
 expect "userinfo before an allowed address rejected" '^error kind=invalid_url ' \
-    "${allow1[@]}" "https://fed.test@127.0.0.1:$port1/text"
+    "${allow1[@]}" "https://fed.inmor-netns@127.0.0.1:$port1/text"
 
 # Names are resolved once (here from the namespace's hosts file) and checked.
 expect "name mapped to loopback refused" '^error kind=refused_by_guard ' \
-    "https://fed.test:$port1/text"
+    "https://fed.inmor-netns:$port1/text"
 expect "name mapped to an allowed address succeeds with TLS by name" \
-    "^ok status=200 .*final_url=https://fed.test:$port1/text" \
-    "${allow1[@]}" "https://FED.test.:$port1/text"
+    "^ok status=200 .*final_url=https://fed.inmor-netns:$port1/text" \
+    "${allow1[@]}" "https://FED.inmor-netns.:$port1/text"
 expect "name refused when one of its addresses is refused" \
-    '^error kind=refused_by_guard .*127\.0\.0\.2' "${allow1[@]}" "https://mixed.test:$port1/text"
+    '^error kind=refused_by_guard .*127\.0\.0\.2' "${allow1[@]}" "https://mixed.inmor-netns:$port1/text"
 expect "same name succeeds when all its addresses are allowed" '^ok status=200 ' \
-    --allow-network 127.0.0.0/8 "https://mixed.test:$port1/text"
+    --allow-network 127.0.0.0/8 "https://mixed.inmor-netns:$port1/text"
 expect "name mapped to IPv6 loopback refused" '^error kind=refused_by_guard ' \
-    "https://v6.test:$port6/text"
+    "https://v6.inmor-netns:$port6/text"
 expect "name pinned to an allowed IPv6 address succeeds" \
-    "^ok status=200 .*final_url=https://v6.test:$port6/text" \
-    --allow-network ::1/128 "https://v6.test:$port6/text"
+    "^ok status=200 .*final_url=https://v6.inmor-netns:$port6/text" \
+    --allow-network ::1/128 "https://v6.inmor-netns:$port6/text"
 expect "IPv6 literal in an allowed network succeeds" \
     "^ok status=200 .*final_url=https://\[::1\]:$port6/" \
     --allow-network ::1/128 "https://[0:0::1]:$port6/text"
 expect "certificate not valid for the name fails TLS" '^error kind=tls ' \
-    "${allow1[@]}" "https://wrong-name.test:$port1/text"
+    "${allow1[@]}" "https://wrong-name.inmor-netns:$port1/text"
 expect "unknown CA fails TLS" '^error kind=tls ' \
     "${allow1[@]}" --ca-file "$work/other-ca.pem" "$base1/text"
 expect "http refused without allow_http" '^error kind=invalid_url ' \
@@ -228,7 +228,7 @@ expect "http refused without allow_http" '^error kind=invalid_url ' \
 expect "redirect to a refused address refused" '^error kind=refused_by_guard ' \
     "${allow1[@]}" "$base1/redirect?to=$base2/text"
 expect "redirect to a refused name refused" '^error kind=refused_by_guard ' \
-    "${allow1[@]}" "$base1/redirect?to=https://other.test:$port2/text"
+    "${allow1[@]}" "$base1/redirect?to=https://other.inmor-netns:$port2/text"
 expect "same redirect succeeds when both are allowed" "^ok status=200 .*final_url=$base2/text" \
     --allow-network 127.0.0.0/8 "$base1/redirect?to=$base2/text"
 expect "scheme-relative redirect to a refused address refused" '^error kind=refused_by_guard ' \

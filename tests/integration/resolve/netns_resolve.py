@@ -10,7 +10,7 @@ import threading
 
 from anchor import Anchor
 
-REFUSED = "https://refused.test"
+REFUSED = "https://refused.inmor-netns"
 
 
 def main():
@@ -44,7 +44,7 @@ def main():
         checks = [
             (status == 400, f"status {status}, expected 400"),
             (answer.get("error") == "invalid_trust_chain", f"error {answer.get('error')}"),
-            ("refused.test" in description, "description names the url: " + description),
+            ("refused.inmor-netns" in description, "description names the url: " + description),
             ("refus" in description.lower() or "not allowed" in description.lower()
              or "loopback" in description.lower(), "description names the refusal: " +
              description),

@@ -31,7 +31,7 @@ ip -n "$namespace" link set lo up || { echo "FAIL: cannot bring lo up"; exit 1; 
 mkdir -p "/etc/netns/$namespace"
 cat > "/etc/netns/$namespace/hosts" <<HOSTS
 127.0.0.1 localhost
-127.0.0.1 refused.test
+127.0.0.1 refused.inmor-netns
 HOSTS
 
 cd "$test_dir" || exit 1

@@ -1,6 +1,7 @@
 // The address guard over a table of host spellings: every form a URL parser
 // or inet_aton accepts must be judged by the address it denotes.
 #include "fetch/address_guard.h"
+#include "fetch/fetch_target.h"
 #include "fetch/ip_address.h"
 
 #include <gtest/gtest.h>
@@ -275,6 +276,26 @@ TEST(AddressGuard, ZeroPrefixNetworkContainsItsWholeFamily) {
     EXPECT_TRUE(everything_v4.contains(*parse_ipv4_number("127.0.0.1")));
     EXPECT_TRUE(everything_v4.contains(*parse_ipv4_number("255.255.255.255")));
     EXPECT_FALSE(everything_v4.contains(*parse_ipv6("::1")));
+}
+
+}  // namespace
+}  // namespace inmor::fetch
+
+namespace inmor::fetch {
+namespace {
+
+TEST(SpecialUseNames, TestExampleInvalidMatch) {
+    for (const char* host : {"test", "fed.test", "a.b.test", "fed.test.", "example", "x.example",
+                             "invalid", "x.invalid"}) {
+        EXPECT_TRUE(is_special_use_name(host)) << host;
+    }
+}
+
+TEST(SpecialUseNames, OtherNamesDoNotMatch) {
+    for (const char* host : {"fed.testing", "contest", "fedtest", "test.org", "example.com",
+                             "invalid.net", "fed.inmor-netns", ""}) {
+        EXPECT_FALSE(is_special_use_name(host)) << host;
+    }
 }
 
 }  // namespace
