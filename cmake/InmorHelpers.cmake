@@ -33,10 +33,11 @@ function(inmor_executable name)
     target_link_libraries(${name} PRIVATE ${ARG_DEPS} inmor_warnings inmor_sanitizers)
 endfunction()
 
-# inmor_test(NAME SOURCES a_test.cpp DEPS inmor_x [LABELS unit])
+# inmor_test(NAME SOURCES a_test.cpp DEPS inmor_x [LABELS unit] [RESOURCE_LOCK r])
 # One GoogleTest binary per concern, registered with ctest test by test.
+# RESOURCE_LOCK keeps its cases from running at once (a shared Redis database).
 function(inmor_test name)
-    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+    cmake_parse_arguments(ARG "" "RESOURCE_LOCK" "SOURCES;DEPS;LABELS" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE ${ARG_DEPS}
         GTest::gtest GTest::gmock GTest::gtest_main inmor_warnings inmor_sanitizers)
@@ -45,7 +46,11 @@ function(inmor_test name)
     endif()
     # A test that calls GTEST_SKIP exits 0; the regular expression makes ctest
     # report it as skipped instead of passed.
+    set(lock)
+    if(ARG_RESOURCE_LOCK)
+        set(lock RESOURCE_LOCK ${ARG_RESOURCE_LOCK})
+    endif()
     gtest_discover_tests(${name}
-        PROPERTIES LABELS "${ARG_LABELS}" SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]"
+        PROPERTIES LABELS "${ARG_LABELS}" SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]" ${lock}
         DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -9,6 +9,8 @@ add_dependencies(collection_cli_test inmor inmor-collection)
 target_compile_definitions(collection_cli_test PRIVATE
     INMOR_BIN_PATH="$<TARGET_FILE:inmor>"
     INMOR_COLLECTION_BIN_PATH="$<TARGET_FILE:inmor-collection>")
+# Every Redis case uses database 15, so the cases run one at a time.
 gtest_discover_tests(collection_cli_test
     PROPERTIES LABELS integration SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]"
+        RESOURCE_LOCK inmor_redis_db15
     DISCOVERY_TIMEOUT 60)

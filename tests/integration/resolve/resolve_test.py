@@ -621,7 +621,7 @@ class SharedAnswersTest(unittest.TestCase):
     def test_second_replica_adopts_the_shared_answer(self):
         import subprocess
         base = os.environ["INMOR_TEST_REDIS_URL"].rstrip("/")
-        redis_uri = base.rsplit("/", 1)[0] + "/13" if base.count("/") > 2 else base + "/13"
+        redis_uri = base.rsplit("/", 1)[0] + "/12" if base.count("/") > 2 else base + "/12"
         subprocess.run(["redis-cli", "-u", redis_uri, "FLUSHDB"], check=True, capture_output=True)
         server = FederationServer()
         fed = Federation(server)
