@@ -14,7 +14,3 @@ foreach(part main resolve)
         RUN_SERIAL TRUE
         ENVIRONMENT "INMOR_BIN_DIR=$<TARGET_FILE_DIR:inmor-admin>")
 endforeach()
-# The resolve inspector's check reports itself skipped while the admin has no
-# POST /api/v1/resolve; ctest then shows the part as skipped, not passed.
-set_tests_properties(integration.webui_browser.resolve PROPERTIES
-    SKIP_REGULAR_EXPRESSION "SKIPPED resolve a leaf in the inspector")
