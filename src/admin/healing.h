@@ -18,6 +18,8 @@ struct HealingReport {
     std::size_t subordinates_removed = 0;
     std::size_t trust_marks_published = 0;
     std::size_t trust_marks_revoked = 0;
+    /// Digests of issued marks put back into `inmor:tm:alltime`.
+    std::size_t trust_mark_digests_restored = 0;
     /// One line per item that could not be healed; the others still were.
     std::vector<std::string> failures;
 };
@@ -26,7 +28,8 @@ struct HealingReport {
 /// entity configuration is signed anew, because its trust mark issuers come
 /// from the durable types. The historical keys JWT is published when none is.
 /// Every active subordinate's stored statement and every active trust mark's
-/// stored JWT are published again. It removes only what the durable data
+/// stored JWT are published again, and the digest of every mark ever issued
+/// goes back into `inmor:tm:alltime`. It removes only what the durable data
 /// records as deactivated (subordinates) or revoked (trust marks); entries
 /// it knows nothing about, such as data carried over from another
 /// deployment, stay. Only a store or database failure that stops the whole
