@@ -506,5 +506,40 @@ class AdminBreakTest(unittest.TestCase):
                 self.assertIn(entity[0], known)
 
 
+class AdminLoginThrottleTest(unittest.TestCase):
+    """Password guesses against an admin of its own, because the lockout
+    they cause applies to the whole loopback address."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.deployment = Deployment("inmor-admin-throttle-")
+        cls.deployment.start_admin()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.deployment.close()
+
+    def test_login_throttle_holds_under_concurrency(self):
+        """Each guess is counted before its password is verified, so logins
+        running at once on every worker thread get no more guesses than the
+        limit of 5."""
+        port = self.deployment.admin_port
+        csrf = request(port, "GET", "/api/v1/auth/csrf").json["csrftoken"]
+
+        def attempt(number):
+            return request(port, "POST", "/api/v1/auth/login",
+                           json.dumps({"username": "admin", "password": f"wrong-{number}"}),
+                           {"Cookie": f"csrftoken={csrf}", "X-CSRFToken": csrf,
+                            "Origin": f"http://127.0.0.1:{port}",
+                            "Content-Type": "application/json"}).status
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=40) as pool:
+            statuses = list(pool.map(attempt, range(60)))
+
+        self.assertEqual(statuses.count(401), 5)
+        self.assertEqual(statuses.count(429), 55)
+        self.assertEqual(self.deployment.sanitizer_reports(), [])
+
+
 if __name__ == "__main__":
     unittest.main()
