@@ -170,6 +170,27 @@ class AdminBreakTest(unittest.TestCase):
                           {"entityid": entity_id, "jwks": jwks, "valid_for": 8760})
         self.assertEqual(within.status, 201, within.body)
 
+    def test_publish_rejects_non_object_body(self):
+        for path in ("/server/entity", "/server/historical_keys"):
+            for body in ("not json", "[]", "5", '"x"', "{"):
+                with self.subTest(path=path, body=body):
+                    self.assert_client_error(self.api("POST", path, body), "body")
+            for body in ("", "{}"):
+                with self.subTest(path=path, body=body):
+                    reply = self.api("POST", path, body)
+                    self.assertEqual(reply.status, 200, reply.body)
+
+    def test_metadata_members_must_be_objects(self):
+        entity_id, jwks = self.entity()
+        for field in ("metadata", "forced_metadata"):
+            for value in (5, "x", [], None, True):
+                with self.subTest(field=field, value=value):
+                    reply = self.api("POST", "/subordinates",
+                                     {"entityid": entity_id, "jwks": jwks,
+                                      field: {"openid_provider": value}})
+                    self.assertEqual(reply.status, 400, reply.body)
+                    self.assertIn(f"{field}.openid_provider", reply.json["message"])
+
     # Duplicates and races.
 
     def race(self, method, path, body, count=12):
