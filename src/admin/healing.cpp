@@ -10,11 +10,7 @@
 #include "storage/federation_store.h"
 
 namespace inmor::admin {
-namespace {
 
-// Records the digest of each stored JWT (marks signed before the digest
-// table existed), then puts every recorded digest back into
-// `inmor:tm:alltime`, so a revoked mark answers `revoked`, not "never issued".
 Result<std::size_t> restore_issued_digests(const AdminServices& services,
                                            const std::vector<TrustMark>& marks) {
     Result<std::vector<std::string>> digests = services.database.with_transaction(
@@ -47,8 +43,6 @@ Result<std::size_t> restore_issued_digests(const AdminServices& services,
     }
     return digests->size();
 }
-
-}  // namespace
 
 Result<HealingReport> heal_federation_store(const AdminServices& services) {
     HealingReport report;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "admin/admin_action.h"
+#include "admin/trust_mark_repository.h"
 
 #include <cstddef>
 #include <string>
@@ -23,6 +24,13 @@ struct HealingReport {
     /// One line per item that could not be healed; the others still were.
     std::vector<std::string> failures;
 };
+
+/// Records the digest of each JWT in `marks` (marks signed before the digest
+/// table existed), then adds every recorded digest to `inmor:tm:alltime`, so
+/// the status of a revoked mark is `revoked`, not "not issued". Returns how
+/// many digests the store received.
+Result<std::size_t> restore_issued_digests(const AdminServices& services,
+                                           const std::vector<TrustMark>& marks);
 
 /// Compares durable and published data and republishes the durable data. The
 /// entity configuration is signed anew, because its trust mark issuers come

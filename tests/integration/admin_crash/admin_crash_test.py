@@ -292,6 +292,8 @@ class AdminCrashTest(unittest.TestCase):
         kept, so after a flush and healing the status is still `revoked`,
         not "not issued by this issuer"."""
         deployment = self.deployment
+        if deployment.admin is None:
+            deployment.start_admin()
         created = deployment.api("POST", "/trustmarktypes", {"tmtype": "https://tm.test/flushed"})
         self.assertEqual(created.status, 201, created.body)
         mark = deployment.api("POST", "/trustmarks", {"tmt": created.json["id"],

@@ -242,6 +242,23 @@ TEST_P(HealingSchedulerTest, MetricsAppearOnTheAdminMetrics) {
     EXPECT_NE(text.find("# TYPE inmor_admin_scheduler_runs_total counter"), std::string::npos);
 }
 
+TEST_P(HealingSchedulerTest, ReloadCommandRestoresRevokedDigests) {
+    flush_store();
+    AdminServices running = services();
+    std::ostringstream out;
+    std::ostringstream err;
+    SigningCommandContext context{running, out, err};
+
+    int reloaded = run_reload_issued_tms(context);
+
+    EXPECT_EQ(reloaded, 0) << err.str();
+    EXPECT_NE(out.str().find("issued trust mark digests: 2 restored"), std::string::npos)
+        << out.str();
+    ASSERT_TRUE(revoked_mark_.mark.has_value());
+    EXPECT_TRUE(store().trust_mark_ever_issued(*revoked_mark_.mark).value());
+    EXPECT_EQ(store().trust_mark("https://gone.test", kType).value(), std::string("revoked"));
+}
+
 TEST_P(HealingSchedulerTest, CommandsReportEachItemAndGoOnAfterAFailure) {
     // A second subordinate whose entity stops serving its configuration.
     TestEntity lost = make_entity("lost");
