@@ -6,8 +6,8 @@
 namespace inmor::admin {
 namespace {
 
-// Any constant unique to this use; it names the PostgreSQL advisory lock
-// that serializes the throttle check with the attempt it records.
+// Key of the PostgreSQL advisory lock that serializes the throttle check with
+// the attempt it records. Any constant unique to this use works.
 constexpr std::int64_t kLoginThrottleLockKey = 0x696e6d6f72'6c6f67;  // "inmor" "log"
 
 struct FailureCount {

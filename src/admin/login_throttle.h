@@ -33,15 +33,15 @@ Result<ThrottleDecision> check_login_throttle(SqlExecutor& executor, std::string
                                               std::string_view client_address, UnixSeconds now,
                                               const ThrottlePolicy& policy = {});
 
-/// A login that passed the throttle: its attempt is already counted as a
-/// failure until `settle_login_attempt` says otherwise.
+/// A login that passed the throttle. Its attempt counts as a failure until
+/// `settle_login_attempt` records another outcome.
 struct LoginAttempt {
     ThrottleDecision decision;
     /// The row counted for this attempt; set only when `decision.allowed`.
     std::int64_t id = 0;
 };
 
-/// How a started attempt ended.
+/// The outcome of a started attempt.
 enum class AttemptOutcome {
     kFailed,     ///< Stays counted as a failure.
     kSucceeded,  ///< Counted as the success that clears the username's count.

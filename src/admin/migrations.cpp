@@ -131,7 +131,7 @@ CREATE INDEX login_attempts_client ON login_attempts (client_address, at)
 )sql";
 
 // Every trust mark ever signed, by the digest `inmor:tm:alltime` holds, so a
-// revoked mark (whose JWT is cleared) still answers `revoked` after the
+// revoked mark (whose JWT is cleared) still has status `revoked` after the
 // federation store is rebuilt from the durable data.
 // NOTE: a mark revoked before this version has no row, because its JWT was
 // already cleared. Healing records the digest of every JWT still stored.

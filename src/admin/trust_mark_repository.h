@@ -73,7 +73,7 @@ Result<TrustMark> record_issued_trust_mark(SqlExecutor& executor, std::int64_t i
                                            const std::string& mark, UnixSeconds expire_at);
 
 /// Records the digest (`storage::keys::trust_mark_digest`) of a signed mark
-/// as issued; a digest recorded already is left as it is.
+/// as issued. A digest that is already recorded stays unchanged.
 Result<void> record_trust_mark_digest(SqlExecutor& executor, std::int64_t id,
                                       const std::string& mark, UnixSeconds issued_at);
 
