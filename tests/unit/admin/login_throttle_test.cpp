@@ -92,7 +92,8 @@ TEST_P(LoginThrottleTest, ConcurrentAttemptsNeverPassTheLimit) {
 TEST_P(LoginThrottleTest, SettledAttemptsCountAsTheyEnded) {
     Result<LoginAttempt> failed = begin_login_attempt(database(), "alice", "192.0.2.1", 1000);
     Result<LoginAttempt> pending = begin_login_attempt(database(), "alice", "192.0.2.1", 1000);
-    ASSERT_TRUE(failed.has_value() && pending.has_value());
+    ASSERT_TRUE(failed.has_value());
+    ASSERT_TRUE(pending.has_value());
     fail_times("alice", "192.0.2.1", 3, 1000);
 
     ASSERT_TRUE(settle_login_attempt(database(), failed->id, AttemptOutcome::kFailed));
