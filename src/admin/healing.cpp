@@ -3,11 +3,46 @@
 
 #include "admin/publication.h"
 #include "admin/subordinate_service.h"
+#include "admin/trust_mark_repository.h"
 #include "admin/trust_mark_service.h"
 #include "admin/federation_signing.h"
 #include "common/logging.h"
+#include "storage/federation_store.h"
 
 namespace inmor::admin {
+
+Result<std::size_t> restore_issued_digests(const AdminServices& services,
+                                           const std::vector<TrustMark>& marks) {
+    Result<std::vector<std::string>> digests = services.database.with_transaction(
+        [&](SqlExecutor& executor) -> Result<std::vector<std::string>> {
+            for (const TrustMark& mark : marks) {
+                if (!mark.mark) {
+                    continue;
+                }
+                Result<void> recorded =
+                    record_trust_mark_digest(executor, mark.id, *mark.mark, services.clock.now());
+                if (!recorded) {
+                    return recorded.error();
+                }
+            }
+            return issued_trust_mark_digests(executor);
+        });
+    if (!digests) {
+        return digests.error();
+    }
+    if (digests->empty()) {
+        return std::size_t{0};
+    }
+
+    storage::WriteBatch batch;
+    for (const std::string& digest : *digests) {
+        batch.set_add(std::string(storage::keys::kTrustMarksEverIssued), digest);
+    }
+    if (Result<void> applied = services.store.key_value_store().apply(batch); !applied) {
+        return applied.error();
+    }
+    return digests->size();
+}
 
 Result<HealingReport> heal_federation_store(const AdminServices& services) {
     HealingReport report;
@@ -59,6 +94,11 @@ Result<HealingReport> heal_federation_store(const AdminServices& services) {
     if (!marks) {
         return marks.error();
     }
+    if (Result<std::size_t> restored = restore_issued_digests(services, *marks); !restored) {
+        report.failures.push_back("issued trust mark digests: " + restored.error().message());
+    } else {
+        report.trust_mark_digests_restored = *restored;
+    }
     for (const TrustMark& mark : *marks) {
         bool live = mark.active && !mark.revoked_at;
         if (live && !mark.mark) {
@@ -73,9 +113,10 @@ Result<HealingReport> heal_federation_store(const AdminServices& services) {
     }
 
     log->info("federation store healed subordinates_published={} subordinates_removed={} "
-              "trust_marks_published={} trust_marks_revoked={} failures={}",
+              "trust_marks_published={} trust_marks_revoked={} trust_mark_digests={} failures={}",
               report.subordinates_published, report.subordinates_removed,
               report.trust_marks_published, report.trust_marks_revoked,
+              report.trust_mark_digests_restored,
               report.failures.size());
     for (const std::string& failure : report.failures) {
         log->error("healing failed item={}", failure);

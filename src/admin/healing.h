@@ -3,6 +3,7 @@
 #pragma once
 
 #include "admin/admin_action.h"
+#include "admin/trust_mark_repository.h"
 
 #include <cstddef>
 #include <string>
@@ -18,15 +19,25 @@ struct HealingReport {
     std::size_t subordinates_removed = 0;
     std::size_t trust_marks_published = 0;
     std::size_t trust_marks_revoked = 0;
+    /// Digests of issued marks put back into `inmor:tm:alltime`.
+    std::size_t trust_mark_digests_restored = 0;
     /// One line per item that could not be healed; the others still were.
     std::vector<std::string> failures;
 };
+
+/// Records the digest of each JWT in `marks` (marks signed before the digest
+/// table existed), then adds every recorded digest to `inmor:tm:alltime`, so
+/// the status of a revoked mark is `revoked`, not "not issued". Returns how
+/// many digests the store received.
+Result<std::size_t> restore_issued_digests(const AdminServices& services,
+                                           const std::vector<TrustMark>& marks);
 
 /// Compares durable and published data and republishes the durable data. The
 /// entity configuration is signed anew, because its trust mark issuers come
 /// from the durable types. The historical keys JWT is published when none is.
 /// Every active subordinate's stored statement and every active trust mark's
-/// stored JWT are published again. It removes only what the durable data
+/// stored JWT are published again, and the digest of every mark ever issued
+/// goes back into `inmor:tm:alltime`. It removes only what the durable data
 /// records as deactivated (subordinates) or revoked (trust marks); entries
 /// it knows nothing about, such as data carried over from another
 /// deployment, stay. Only a store or database failure that stops the whole

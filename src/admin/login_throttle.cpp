@@ -6,6 +6,10 @@
 namespace inmor::admin {
 namespace {
 
+// Key of the PostgreSQL advisory lock that serializes the throttle check with
+// the attempt it records. Any constant unique to this use works.
+constexpr std::int64_t kLoginThrottleLockKey = 0x696e6d6f72'6c6f67;  // "inmor" "log"
+
 struct FailureCount {
     std::int64_t failures = 0;
     UnixSeconds latest = 0;
@@ -75,6 +79,62 @@ Result<void> record_login_attempt(SqlExecutor& executor, std::string_view userna
         {std::string(username), std::string(client_address), now, std::int64_t{succeeded}});
     if (!recorded) {
         return recorded.error();
+    }
+    return {};
+}
+
+Result<LoginAttempt> begin_login_attempt(Database& database, std::string_view username,
+                                         std::string_view client_address, UnixSeconds now,
+                                         const ThrottlePolicy& policy) {
+    return database.with_transaction([&](SqlExecutor& executor) -> Result<LoginAttempt> {
+        // SQLite already runs write transactions one at a time. On PostgreSQL,
+        // concurrent transactions would each count the same failures without it.
+        if (executor.engine() == DatabaseEngine::kPostgres) {
+            Result<std::int64_t> locked = executor.execute("SELECT pg_advisory_xact_lock(?)",
+                                                           {kLoginThrottleLockKey});
+            if (!locked) {
+                return locked.error();
+            }
+        }
+        Result<ThrottleDecision> decision =
+            check_login_throttle(executor, username, client_address, now, policy);
+        if (!decision) {
+            return decision.error();
+        }
+        LoginAttempt attempt{*decision, 0};
+        if (!decision->allowed) {
+            return attempt;
+        }
+        Result<std::optional<Row>> inserted = executor.query_one(
+            "INSERT INTO login_attempts (username, client_address, at, succeeded) "
+            "VALUES (?, ?, ?, 0) RETURNING id",
+            {std::string(username), std::string(client_address), now});
+        if (!inserted) {
+            return inserted.error();
+        }
+        if (!inserted->has_value()) {
+            return Error(ErrorCode::kServerError, "login attempt: no id returned");
+        }
+        attempt.id = (*inserted)->integer(0);
+        return attempt;
+    });
+}
+
+Result<void> settle_login_attempt(SqlExecutor& executor, std::int64_t id,
+                                  AttemptOutcome outcome) {
+    Result<std::int64_t> settled = 0;
+    switch (outcome) {
+    case AttemptOutcome::kFailed:
+        return {};
+    case AttemptOutcome::kSucceeded:
+        settled = executor.execute("UPDATE login_attempts SET succeeded = 1 WHERE id = ?", {id});
+        break;
+    case AttemptOutcome::kNotCounted:
+        settled = executor.execute("DELETE FROM login_attempts WHERE id = ?", {id});
+        break;
+    }
+    if (!settled) {
+        return settled.error();
     }
     return {};
 }

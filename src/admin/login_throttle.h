@@ -33,6 +33,33 @@ Result<ThrottleDecision> check_login_throttle(SqlExecutor& executor, std::string
                                               std::string_view client_address, UnixSeconds now,
                                               const ThrottlePolicy& policy = {});
 
+/// A login that passed the throttle. Its attempt counts as a failure until
+/// `settle_login_attempt` records another outcome.
+struct LoginAttempt {
+    ThrottleDecision decision;
+    /// The row counted for this attempt; set only when `decision.allowed`.
+    std::int64_t id = 0;
+};
+
+/// The outcome of a started attempt.
+enum class AttemptOutcome {
+    kFailed,     ///< Stays counted as a failure.
+    kSucceeded,  ///< Counted as the success that clears the username's count.
+    kNotCounted  ///< Neither (a password accepted but a second factor pending, an error).
+};
+
+/// Checks the throttle and, when allowed, records the attempt as a failure,
+/// in one transaction that concurrent logins take one after another. Each
+/// guess is counted before its password is verified, so the limit applies
+/// however many logins run at once.
+Result<LoginAttempt> begin_login_attempt(Database& database, std::string_view username,
+                                         std::string_view client_address, UnixSeconds now,
+                                         const ThrottlePolicy& policy = {});
+
+/// Records how an attempt from `begin_login_attempt` ended.
+Result<void> settle_login_attempt(SqlExecutor& executor, std::int64_t id,
+                                  AttemptOutcome outcome);
+
 /// Records the outcome of one login attempt.
 Result<void> record_login_attempt(SqlExecutor& executor, std::string_view username,
                                   std::string_view client_address, bool succeeded,

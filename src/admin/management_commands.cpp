@@ -4,6 +4,7 @@
 
 #include "admin/api_key_repository.h"
 #include "admin/audit_log.h"
+#include "admin/healing.h"
 #include "admin/migrations.h"
 #include "admin/scheduler.h"
 #include "admin/trust_mark_service.h"
@@ -252,6 +253,16 @@ int run_reload_issued_tms(SigningCommandContext& context) {
             continue;
         }
         context.out << item << ": " << (live ? "published" : "revoked") << "\n";
+    }
+
+    if (Result<std::size_t> restored = restore_issued_digests(context.services, *marks);
+        !restored) {
+        ++items;
+        ++failures;
+        context.out << "issued trust mark digests: failed: " << restored.error().message()
+                    << "\n";
+    } else {
+        context.out << "issued trust mark digests: " << *restored << " restored\n";
     }
     return summarize(context, kCommand, items, failures);
 }

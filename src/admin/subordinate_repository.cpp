@@ -80,6 +80,17 @@ Result<void> validate_jwks(const json::object& jwks) {
     return {};
 }
 
+// Each member of a metadata object is one entity type's metadata, an object.
+Result<void> validate_metadata(std::string_view field, const json::object& metadata) {
+    for (const auto& member : metadata) {
+        if (!member.value().is_object()) {
+            return field_error(std::string(field) + "." + std::string(member.key()),
+                               "must be a JSON object");
+        }
+    }
+    return {};
+}
+
 Result<std::optional<Subordinate>> find_one(SqlExecutor& executor, std::string_view where,
                                             const SqlParams& params) {
     Result<std::optional<Row>> row = executor.query_one(
@@ -136,6 +147,13 @@ Result<void> validate_subordinate(const SubordinateInput& input, const Subordina
     }
     if (Result<void> keys = validate_jwks(input.jwks); !keys) {
         return keys.error();
+    }
+    if (Result<void> valid = validate_metadata("metadata", input.metadata); !valid) {
+        return valid.error();
+    }
+    if (Result<void> valid = validate_metadata("forced_metadata", input.forced_metadata);
+        !valid) {
+        return valid.error();
     }
     if (input.valid_for && *input.valid_for <= 0) {
         return field_error("valid_for", "must be a positive integer");

@@ -2,7 +2,9 @@
 #include "admin/trust_mark_repository.h"
 
 #include "admin/trust_mark_type_repository.h"
+#include "common/clock.h"
 #include "common/entity_id.h"
+#include "storage/federation_store.h"
 
 namespace inmor::admin {
 namespace {
@@ -233,7 +235,39 @@ Result<TrustMark> record_issued_trust_mark(SqlExecutor& executor, std::int64_t i
     if (Result<void> stored = store(executor, mark); !stored) {
         return stored.error();
     }
+    // Revocation clears the JWT but keeps this digest.
+    Result<void> recorded =
+        record_trust_mark_digest(executor, id, signed_mark, system_clock().now());
+    if (!recorded) {
+        return recorded.error();
+    }
     return mark;
+}
+
+Result<void> record_trust_mark_digest(SqlExecutor& executor, std::int64_t id,
+                                      const std::string& mark, UnixSeconds issued_at) {
+    Result<std::int64_t> inserted = executor.execute(
+        "INSERT INTO issued_trust_marks (digest, trust_mark_id, issued_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (digest) DO NOTHING",
+        {storage::keys::trust_mark_digest(mark), id, issued_at});
+    if (!inserted) {
+        return inserted.error();
+    }
+    return {};
+}
+
+Result<std::vector<std::string>> issued_trust_mark_digests(SqlExecutor& executor) {
+    Result<std::vector<Row>> rows =
+        executor.query("SELECT digest FROM issued_trust_marks ORDER BY digest");
+    if (!rows) {
+        return rows.error();
+    }
+    std::vector<std::string> digests;
+    digests.reserve(rows->size());
+    for (const Row& row : *rows) {
+        digests.push_back(row.text(0));
+    }
+    return digests;
 }
 
 boost::json::object to_json(const TrustMark& mark) {

@@ -72,6 +72,14 @@ Result<TrustMark> update_trust_mark(SqlExecutor& executor, std::int64_t id,
 Result<TrustMark> record_issued_trust_mark(SqlExecutor& executor, std::int64_t id,
                                            const std::string& mark, UnixSeconds expire_at);
 
+/// Records the digest (`storage::keys::trust_mark_digest`) of a signed mark
+/// as issued. A digest that is already recorded stays unchanged.
+Result<void> record_trust_mark_digest(SqlExecutor& executor, std::int64_t id,
+                                      const std::string& mark, UnixSeconds issued_at);
+
+/// The digest of every mark ever recorded as issued, revoked ones included.
+Result<std::vector<std::string>> issued_trust_mark_digests(SqlExecutor& executor);
+
 /// `{id, tmt_id, domain, expire_at, autorenew, valid_for, renewal_time,
 /// active, mark, additional_claims}`.
 boost::json::object to_json(const TrustMark& mark);

@@ -39,16 +39,11 @@ http::Response too_many_attempts(const ThrottleDecision& decision) {
     return response;
 }
 
-// Records a failed login step for the throttle and the audit log, together.
+// Audits a failed login step. `begin_login_attempt` has already counted it.
 void record_failure(const AdminServices& services, const ApiCall& call,
                     const std::string& username, std::string_view step) {
     const UnixSeconds now = services.clock.now();
     auto recorded = services.database.with_transaction([&](SqlExecutor& tx) -> Result<bool> {
-        if (auto attempt = record_login_attempt(tx, username, call.request.client_address, false,
-                                                now);
-            !attempt) {
-            return attempt.error();
-        }
         auto audited = write_audit(tx, actor_of(call.request, username, "session"), now, "login",
                                    "session", username, std::nullopt,
                                    json::object{{"step", step}}, "failure");
@@ -56,11 +51,19 @@ void record_failure(const AdminServices& services, const ApiCall& call,
         return true;
     });
     if (!recorded) {
-        logger("admin")->error("failed login not recorded username={} error={} detail={}",
+        logger("admin")->error("failed login not audited username={} error={} detail={}",
                                username, recorded.error().message(), recorded.error().detail());
     }
     logger("admin")->info("login failed username={} step={} client={}", username, step,
                           call.request.client_address);
+}
+
+// Settles a counted attempt. If that fails, the attempt stays counted as a failure.
+void settle_attempt(const AdminServices& services, std::int64_t id, AttemptOutcome outcome) {
+    if (auto settled = settle_login_attempt(services.database, id, outcome); !settled) {
+        logger("admin")->error("login attempt not settled id={} error={} detail={}", id,
+                               settled.error().message(), settled.error().detail());
+    }
 }
 
 // Starts a full session, sets its cookies and returns {"user": ...}.
@@ -139,15 +142,18 @@ http::Response login(const AdminServices& services, const ApiCall& call) {
             400, "password: longer than " + std::to_string(kMaxPasswordBytes) + " bytes", {}});
     }
 
+    // The attempt counts as a failure before argon2 runs, so logins running
+    // at once never get more guesses than the limit.
     const UnixSeconds now = services.clock.now();
-    auto decision = check_login_throttle(services.database, **username,
-                                         call.request.client_address, now);
-    if (!decision) return api_error_response(api_error_from(decision.error()));
-    if (!decision->allowed) return too_many_attempts(*decision);
+    auto attempt =
+        begin_login_attempt(services.database, **username, call.request.client_address, now);
+    if (!attempt) return api_error_response(api_error_from(attempt.error()));
+    if (!attempt->decision.allowed) return too_many_attempts(attempt->decision);
 
     auto user = authenticate_password(services.database, **username, **password, now);
     if (!user) {
         if (user.error().code() != ErrorCode::kInvalidClient) {
+            settle_attempt(services, attempt->id, AttemptOutcome::kNotCounted);
             return api_error_response(api_error_from(user.error()));
         }
         record_failure(services, call, **username, "password");
@@ -156,16 +162,19 @@ http::Response login(const AdminServices& services, const ApiCall& call) {
     end_cookie_session(services, call.request);
 
     auto enrolled = mfa_enabled(services.database, user->id);
-    if (!enrolled) return api_error_response(api_error_from(enrolled.error()));
+    if (!enrolled) {
+        settle_attempt(services, attempt->id, AttemptOutcome::kNotCounted);
+        return api_error_response(api_error_from(enrolled.error()));
+    }
     if (!*enrolled) {
-        (void)record_login_attempt(services.database, user->username,
-                                   call.request.client_address, true, now);
+        settle_attempt(services, attempt->id, AttemptOutcome::kSucceeded);
         return grant_session(services, call, *user, "password");
     }
 
     // A password alone is not enough: the pending session only unlocks
     // /auth/login/totp. Success is not recorded for the throttle yet, so that
     // failed codes keep counting against this account.
+    settle_attempt(services, attempt->id, AttemptOutcome::kNotCounted);
     auto pending =
         create_session(services.database, user->id, kMfaPendingLifetimeSeconds, true, now);
     if (!pending) return api_error_response(api_error_from(pending.error()));
@@ -202,10 +211,10 @@ http::Response login_totp(const AdminServices& services, const ApiCall& call) {
     const User& user = **found;
 
     const UnixSeconds now = services.clock.now();
-    auto decision =
-        check_login_throttle(services.database, user.username, call.request.client_address, now);
-    if (!decision) return api_error_response(api_error_from(decision.error()));
-    if (!decision->allowed) return too_many_attempts(*decision);
+    auto attempt =
+        begin_login_attempt(services.database, user.username, call.request.client_address, now);
+    if (!attempt) return api_error_response(api_error_from(attempt.error()));
+    if (!attempt->decision.allowed) return too_many_attempts(attempt->decision);
 
     // Six digits are a TOTP code; anything else is tried as a recovery code.
     const bool totp = code->value().size() == kTotpDigits &&
@@ -214,14 +223,14 @@ http::Response login_totp(const AdminServices& services, const ApiCall& call) {
                                  : use_recovery_code(services.database, user.id, **code);
     if (!verified) {
         if (verified.error().code() != ErrorCode::kInvalidClient) {
+            settle_attempt(services, attempt->id, AttemptOutcome::kNotCounted);
             return api_error_response(api_error_from(verified.error()));
         }
         record_failure(services, call, user.username, totp ? "totp" : "recovery_code");
         return api_error_response(ApiError{401, "invalid MFA code", {}});
     }
 
-    (void)record_login_attempt(services.database, user.username, call.request.client_address,
-                               true, now);
+    settle_attempt(services, attempt->id, AttemptOutcome::kSucceeded);
     end_cookie_session(services, call.request);
     return grant_session(services, call, user, totp ? "totp" : "recovery_code");
 }

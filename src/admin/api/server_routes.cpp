@@ -64,7 +64,20 @@ void audit_failure(const AdminServices& services, const ApiCall& call, std::stri
                       json::object{{"error", error.message()}}, "failure");
 }
 
+// The publish routes take no parameters: an empty body or a JSON object
+// (such as `{}`) is accepted, and anything else is rejected before signing.
+ApiResult<void> check_empty_body(const http::Request& request) {
+    if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return {};
+    Result<json::value> parsed = parse_json(request.body, "body");
+    if (!parsed) return ApiError{400, parsed.error().message(), {}};
+    if (!parsed->is_object()) return ApiError{400, "body: must be a JSON object", {}};
+    return {};
+}
+
 http::Response publish_entity(const AdminServices& services, const ApiCall& call) {
+    if (auto body = check_empty_body(call.request); !body) {
+        return api_error_response(body.error());
+    }
     const UnixSeconds now = services.clock.now();
     auto fail = [&](const Error& error) {
         audit_failure(services, call, "entity_configuration", error);
@@ -95,6 +108,9 @@ http::Response publish_entity(const AdminServices& services, const ApiCall& call
 }
 
 http::Response publish_historical_keys(const AdminServices& services, const ApiCall& call) {
+    if (auto body = check_empty_body(call.request); !body) {
+        return api_error_response(body.error());
+    }
     const UnixSeconds now = services.clock.now();
     auto fail = [&](const Error& error) {
         audit_failure(services, call, "historical_keys", error);

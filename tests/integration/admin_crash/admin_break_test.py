@@ -170,6 +170,27 @@ class AdminBreakTest(unittest.TestCase):
                           {"entityid": entity_id, "jwks": jwks, "valid_for": 8760})
         self.assertEqual(within.status, 201, within.body)
 
+    def test_publish_rejects_non_object_body(self):
+        for path in ("/server/entity", "/server/historical_keys"):
+            for body in ("not json", "[]", "5", '"x"', "{"):
+                with self.subTest(path=path, body=body):
+                    self.assert_client_error(self.api("POST", path, body), "body")
+            for body in ("", "{}"):
+                with self.subTest(path=path, body=body):
+                    reply = self.api("POST", path, body)
+                    self.assertEqual(reply.status, 200, reply.body)
+
+    def test_metadata_members_must_be_objects(self):
+        entity_id, jwks = self.entity()
+        for field in ("metadata", "forced_metadata"):
+            for value in (5, "x", [], None, True):
+                with self.subTest(field=field, value=value):
+                    reply = self.api("POST", "/subordinates",
+                                     {"entityid": entity_id, "jwks": jwks,
+                                      field: {"openid_provider": value}})
+                    self.assertEqual(reply.status, 400, reply.body)
+                    self.assertIn(f"{field}.openid_provider", reply.json["message"])
+
     # Duplicates and races.
 
     def race(self, method, path, body, count=12):
@@ -504,6 +525,41 @@ class AdminBreakTest(unittest.TestCase):
         for entity, status in zip(entities, statuses):
             if status == 201:
                 self.assertIn(entity[0], known)
+
+
+class AdminLoginThrottleTest(unittest.TestCase):
+    """Password guesses against an admin of its own, because the lockout
+    they cause applies to the whole loopback address."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.deployment = Deployment("inmor-admin-throttle-")
+        cls.deployment.start_admin()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.deployment.close()
+
+    def test_login_throttle_holds_under_concurrency(self):
+        """Each guess is counted before its password is verified, so logins
+        running at once on every worker thread get no more guesses than the
+        limit of 5."""
+        port = self.deployment.admin_port
+        csrf = request(port, "GET", "/api/v1/auth/csrf").json["csrftoken"]
+
+        def attempt(number):
+            return request(port, "POST", "/api/v1/auth/login",
+                           json.dumps({"username": "admin", "password": f"wrong-{number}"}),
+                           {"Cookie": f"csrftoken={csrf}", "X-CSRFToken": csrf,
+                            "Origin": f"http://127.0.0.1:{port}",
+                            "Content-Type": "application/json"}).status
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=40) as pool:
+            statuses = list(pool.map(attempt, range(60)))
+
+        self.assertEqual(statuses.count(401), 5)
+        self.assertEqual(statuses.count(429), 55)
+        self.assertEqual(self.deployment.sanitizer_reports(), [])
 
 
 if __name__ == "__main__":

@@ -287,6 +287,32 @@ class AdminCrashTest(unittest.TestCase):
 
         self.assertEqual(deployment.sanitizer_reports(), [])
 
+    def test_revoked_mark_status_survives_a_flushed_store(self):
+        """Revoking clears a mark's JWT from the durable data; its digest is
+        kept, so after a flush and healing the status is still `revoked`,
+        not "not issued by this issuer"."""
+        deployment = self.deployment
+        if deployment.admin is None:
+            deployment.start_admin()
+        created = deployment.api("POST", "/trustmarktypes", {"tmtype": "https://tm.test/flushed"})
+        self.assertEqual(created.status, 201, created.body)
+        mark = deployment.api("POST", "/trustmarks", {"tmt": created.json["id"],
+                                                      "domain": "https://rp.test/flushed"})
+        self.assertEqual(mark.status, 201, mark.body)
+        revoked = deployment.api("PUT", f"/trustmarks/{mark.json['id']}", {"active": False})
+        self.assertEqual(revoked.status, 200, revoked.body)
+
+        deployment.stop("admin")
+        deployment.flush_federation_store()
+        deployment.start_admin()
+        if deployment.inmor is None:
+            deployment.start_inmor()
+        status = deployment.federation("/trust_mark_status", {"trust_mark": mark.json["mark"]})
+
+        self.assertEqual(status.status, 200, status.body)
+        self.assertEqual(decode_jwt_payload(status.body)["status"], "revoked")
+        self.assertEqual(deployment.sanitizer_reports(), [])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -31,10 +31,10 @@ unset INMOR_ADMIN_PASSWORD DJANGO_SUPERUSER_PASSWORD
 
 run migrate
 check "migrate succeeds" test "$status" -eq 0
-check "migrate applies version 1" grep -q "schema at version 1 (1 applied)" <<<"$out"
+check "migrate applies every version" grep -q "schema at version 2 (2 applied)" <<<"$out"
 check "migrate creates the database under the config folder" test -f "$work/data/admin.db"
 run migrate
-check "second migrate applies nothing" grep -q "schema at version 1 (0 applied)" <<<"$out"
+check "second migrate applies nothing" grep -q "schema at version 2 (0 applied)" <<<"$out"
 
 run setup_admin --username admin --noinput
 check "setup_admin --noinput without a password fails" test "$status" -ne 0

@@ -34,16 +34,16 @@ protected:
     }
 };
 
-TEST_P(DatabaseEngineTest, MigrationFromEmptyAppliesVersionOne) {
-    EXPECT_EQ(initial_migration_.applied, std::vector<int>{1});
-    EXPECT_EQ(initial_migration_.current_version, 1);
+TEST_P(DatabaseEngineTest, MigrationFromEmptyAppliesEveryVersion) {
+    EXPECT_EQ(initial_migration_.applied, (std::vector<int>{1, 2}));
+    EXPECT_EQ(initial_migration_.current_version, 2);
 
     for (const char* table : {"subordinates", "trust_mark_types", "trust_marks", "users",
                               "sessions", "api_keys", "mfa_secrets", "audit_log",
-                              "scheduler_lock", "login_attempts"}) {
+                              "scheduler_lock", "login_attempts", "issued_trust_marks"}) {
         EXPECT_EQ(count(table), 0) << table;
     }
-    EXPECT_EQ(count("schema_migrations"), 1);
+    EXPECT_EQ(count("schema_migrations"), 2);
 }
 
 TEST_P(DatabaseEngineTest, MigrationRerunAppliesNothing) {
@@ -51,8 +51,8 @@ TEST_P(DatabaseEngineTest, MigrationRerunAppliesNothing) {
 
     ASSERT_TRUE(again.has_value());
     EXPECT_TRUE(again->applied.empty());
-    EXPECT_EQ(again->current_version, 1);
-    EXPECT_EQ(count("schema_migrations"), 1);
+    EXPECT_EQ(again->current_version, 2);
+    EXPECT_EQ(count("schema_migrations"), 2);
 }
 
 TEST_P(DatabaseEngineTest, MigrationFromTwoReplicasAtOnceAppliesOnce) {
@@ -64,7 +64,7 @@ TEST_P(DatabaseEngineTest, MigrationFromTwoReplicasAtOnceAppliesOnce) {
     first.join();
     second.join();
 
-    EXPECT_EQ(count("schema_migrations"), 1);
+    EXPECT_EQ(count("schema_migrations"), 2);
 }
 
 TEST_P(DatabaseEngineTest, TransactionCommitsOnSuccess) {

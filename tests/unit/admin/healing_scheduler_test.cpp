@@ -59,6 +59,7 @@ protected:
             services(), TrustMarkInput{type_id_, "https://gone.test", {}, {}, {}, {}, {}},
             actor_);
         ASSERT_TRUE(gone.has_value()) << gone.error().message;
+        revoked_mark_ = *gone;
         ASSERT_TRUE(change_trust_mark(services(), gone->id, TrustMarkUpdate{{}, false, {}},
                                       actor_)
                         .has_value());
@@ -78,6 +79,7 @@ protected:
     std::int64_t active_id_ = 0;
     std::int64_t type_id_ = 0;
     TrustMark live_mark_;
+    TrustMark revoked_mark_;
 };
 
 TEST_P(HealingSchedulerTest, HealingRestoresAFlushedStoreAndKeepsUnknownEntries) {
@@ -104,6 +106,7 @@ TEST_P(HealingSchedulerTest, HealingRestoresAFlushedStoreAndKeepsUnknownEntries)
     EXPECT_EQ(report->subordinates_removed, 1u);
     EXPECT_EQ(report->trust_marks_published, 1u);
     EXPECT_EQ(report->trust_marks_revoked, 1u);
+    EXPECT_EQ(report->trust_mark_digests_restored, 2u);
 
     // The durable data is published again.
     EXPECT_TRUE(store().entity_configuration().value().has_value());
@@ -115,6 +118,10 @@ TEST_P(HealingSchedulerTest, HealingRestoresAFlushedStoreAndKeepsUnknownEntries)
     EXPECT_TRUE(key_values_->set_contains("inmor:rp", active_->entity_id).value());
     EXPECT_EQ(store().trust_mark("https://live.test", kType).value(), live_mark_.mark);
     EXPECT_EQ(store().trust_mark("https://gone.test", kType).value(), std::string("revoked"));
+    // A revoked mark's JWT is gone from the durable data, its digest is not.
+    ASSERT_TRUE(revoked_mark_.mark.has_value());
+    EXPECT_TRUE(store().trust_mark_ever_issued(*revoked_mark_.mark).value());
+    EXPECT_TRUE(store().trust_mark_ever_issued(*live_mark_.mark).value());
 
     // Only what it records as deactivated is removed; unknown entries stay.
     EXPECT_EQ(store().subordinate_statement(retired_->entity_id).value(), std::nullopt);
@@ -233,6 +240,23 @@ TEST_P(HealingSchedulerTest, MetricsAppearOnTheAdminMetrics) {
     EXPECT_NE(text.find("inmor_admin_signed_total{kind=\"trust_mark\"}"), std::string::npos);
     EXPECT_NE(text.find("inmor_admin_subordinates_held_total"), std::string::npos);
     EXPECT_NE(text.find("# TYPE inmor_admin_scheduler_runs_total counter"), std::string::npos);
+}
+
+TEST_P(HealingSchedulerTest, ReloadCommandRestoresRevokedDigests) {
+    flush_store();
+    AdminServices running = services();
+    std::ostringstream out;
+    std::ostringstream err;
+    SigningCommandContext context{running, out, err};
+
+    int reloaded = run_reload_issued_tms(context);
+
+    EXPECT_EQ(reloaded, 0) << err.str();
+    EXPECT_NE(out.str().find("issued trust mark digests: 2 restored"), std::string::npos)
+        << out.str();
+    ASSERT_TRUE(revoked_mark_.mark.has_value());
+    EXPECT_TRUE(store().trust_mark_ever_issued(*revoked_mark_.mark).value());
+    EXPECT_EQ(store().trust_mark("https://gone.test", kType).value(), std::string("revoked"));
 }
 
 TEST_P(HealingSchedulerTest, CommandsReportEachItemAndGoOnAfterAFailure) {

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 namespace inmor::admin {
 namespace {
 
@@ -63,6 +67,44 @@ TEST_P(LoginThrottleTest, SuccessClearsUsernameCountButNotAddress) {
     EXPECT_TRUE(decide("alice", "192.0.2.2", 1003).allowed);
     fail_times("mallory", "192.0.2.1", 1, 1004);
     EXPECT_FALSE(decide("anyone", "192.0.2.1", 1005).allowed);
+}
+
+TEST_P(LoginThrottleTest, ConcurrentAttemptsNeverPassTheLimit) {
+    std::atomic<int> allowed = 0;
+    std::atomic<int> refused = 0;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 12; ++t) {
+        threads.emplace_back([&] {
+            Result<LoginAttempt> attempt =
+                begin_login_attempt(database(), "alice", "192.0.2.1", 1000);
+            ASSERT_TRUE(attempt.has_value()) << attempt.error().message();
+            ++(attempt->decision.allowed ? allowed : refused);
+        });
+    }
+    for (std::thread& thread : threads) {
+        thread.join();
+    }
+
+    EXPECT_EQ(allowed.load(), 5);
+    EXPECT_EQ(refused.load(), 7);
+}
+
+TEST_P(LoginThrottleTest, SettledAttemptsCountAsTheyEnded) {
+    Result<LoginAttempt> failed = begin_login_attempt(database(), "alice", "192.0.2.1", 1000);
+    Result<LoginAttempt> pending = begin_login_attempt(database(), "alice", "192.0.2.1", 1000);
+    ASSERT_TRUE(failed.has_value());
+    ASSERT_TRUE(pending.has_value());
+    fail_times("alice", "192.0.2.1", 3, 1000);
+
+    ASSERT_TRUE(settle_login_attempt(database(), failed->id, AttemptOutcome::kFailed));
+    ASSERT_TRUE(settle_login_attempt(database(), pending->id, AttemptOutcome::kNotCounted));
+    EXPECT_TRUE(decide("alice", "192.0.2.1", 1001).allowed);
+
+    Result<LoginAttempt> good = begin_login_attempt(database(), "alice", "192.0.2.9", 1002);
+    ASSERT_TRUE(good.has_value());
+    ASSERT_TRUE(settle_login_attempt(database(), good->id, AttemptOutcome::kSucceeded));
+    fail_times("alice", "192.0.2.2", 4, 1003);
+    EXPECT_TRUE(decide("alice", "192.0.2.2", 1004).allowed);
 }
 
 TEST_P(LoginThrottleTest, PruneRemovesOldAttempts) {

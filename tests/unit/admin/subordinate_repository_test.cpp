@@ -82,6 +82,12 @@ TEST_P(SubordinateRepositoryTest, ValidationNamesTheField) {
     SubordinateInput reserved = input_for("https://rp.test");
     reserved.additional_claims = json::object{{"iss", "https://evil.test"}};
     cases.push_back({reserved, "additional_claims.iss: "});
+    SubordinateInput number_metadata = input_for("https://rp.test");
+    number_metadata.metadata = json::object{{"openid_provider", 5}};
+    cases.push_back({number_metadata, "metadata.openid_provider: must be a JSON object"});
+    SubordinateInput array_forced = input_for("https://rp.test");
+    array_forced.forced_metadata = json::object{{"federation_entity", json::array{}}};
+    cases.push_back({array_forced, "forced_metadata.federation_entity: must be a JSON object"});
 
     for (const Case& c : cases) {
         Result<Inserted<Subordinate>> created = create_subordinate(database(), c.input, limits, 1);

@@ -5,8 +5,11 @@
 #include "admin/trust_mark_repository.h"
 #include "admin/trust_mark_type_repository.h"
 #include "common/json.h"
+#include "storage/federation_store.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 namespace inmor::admin {
 namespace {
@@ -109,6 +112,27 @@ TEST_P(TrustMarkRepositoryTest, RevocationClearsMarkAndIsFinal) {
     EXPECT_EQ(revived.error().message(), "active: a revoked trust mark cannot be reactivated");
     Result<TrustMark> reissued = record_issued_trust_mark(database(), created->row.id, "d.e.f", 9);
     ASSERT_FALSE(reissued.has_value());
+}
+
+TEST_P(TrustMarkRepositoryTest, IssuedDigestsOutliveRevocation) {
+    Result<Inserted<TrustMark>> created =
+        create_trust_mark(database(), input_for("https://rp.test"));
+    ASSERT_TRUE(created.has_value());
+    ASSERT_TRUE(record_issued_trust_mark(database(), created->row.id, "a.b.c", 5000).has_value());
+    ASSERT_TRUE(record_issued_trust_mark(database(), created->row.id, "d.e.f", 6000).has_value());
+    // Recording a digest twice keeps one row.
+    ASSERT_TRUE(record_trust_mark_digest(database(), created->row.id, "a.b.c", 7).has_value());
+    TrustMarkUpdate revoke;
+    revoke.active = false;
+    ASSERT_TRUE(update_trust_mark(database(), created->row.id, revoke, 1234).has_value());
+
+    Result<std::vector<std::string>> digests = issued_trust_mark_digests(database());
+
+    ASSERT_TRUE(digests.has_value()) << digests.error().message();
+    std::vector<std::string> expected = {storage::keys::trust_mark_digest("a.b.c"),
+                                         storage::keys::trust_mark_digest("d.e.f")};
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(*digests, expected);
 }
 
 TEST_P(TrustMarkRepositoryTest, RecordIssuedStoresMarkAndExpiry) {
