@@ -1,9 +1,5 @@
-"""Known gaps of `inmor-admin serve`, each a failing test kept out of the
-registered suite (admin_crash.cmake) until it is fixed. Run by hand:
-
-    INMOR_ADMIN_BIN=... INMOR_BIN=... INMOR_KEYGEN_BIN=... \
-        ../../interop/.venv/bin/python -m unittest -v admin_known_gaps_test
-"""
+"""Slow subordinates against `inmor-admin serve`: requests that wait on
+outbound fetches must leave threads for every other admin request."""
 
 import concurrent.futures
 import time
@@ -12,10 +8,10 @@ import unittest
 from harness import Deployment, SubordinateHost, request
 
 
-class AdminKnownGapsTest(unittest.TestCase):
+class AdminSlowSubordinatesTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.deployment = Deployment("inmor-admin-gaps-")
+        cls.deployment = Deployment("inmor-admin-slow-")
         cls.host = SubordinateHost(cls.deployment.domain)
         cls.deployment.start_admin()
 
