@@ -1,4 +1,4 @@
-# The main job end to end (issue 7): a demo federation of our own anchor and
+# The main job end to end: a demo federation of our own anchor and
 # intermediate plus 60 leaves on 127.0.0.1, registered through the admin API,
 # walked and resolved, every artifact checked with jwcrypto, npm's jose and
 # @openid-federation/core. Once on the embedded store, once on Redis + PostgreSQL.
