@@ -242,17 +242,71 @@ bool ResolveService::usable(const Entry& entry, UnixSeconds now) const {
     return now < entry.record->refresh_at;
 }
 
+// A request thread's place among those waiting for an answer not yet
+// computed. take() is called with mutex_ held; the destructor takes it itself.
+class ResolveService::WaitSlot {
+public:
+    WaitSlot(ResolveService& service, bool counted) : service_(service), counted_(counted) {}
+    ~WaitSlot() {
+        if (!held_) return;
+        std::lock_guard lock(service_.mutex_);
+        --service_.request_waits_;
+    }
+    WaitSlot(const WaitSlot&) = delete;
+    WaitSlot& operator=(const WaitSlot&) = delete;
+
+    bool take() {
+        const std::size_t bound = service_.options_.max_live_computations;
+        if (!counted_ || bound == 0) return true;
+        if (service_.request_waits_ >= bound) return false;
+        ++service_.request_waits_;
+        held_ = true;
+        return true;
+    }
+
+private:
+    ResolveService& service_;
+    bool counted_;
+    bool held_ = false;
+};
+
+// The answer to a request rejected by max_live_computations. It is not kept:
+// the next request tries again.
+std::shared_ptr<const ChainRecord> ResolveService::busy_record(const EntityId& subject,
+                                                               const EntityId& trust_anchor) {
+    log_->info("resolve rejected sub={} trust_anchor={} reason=busy limit={}", subject.str(),
+               trust_anchor.str(), options_.max_live_computations);
+    ChainRecord busy;
+    busy.subject = subject.str();
+    busy.trust_anchor = trust_anchor.str();
+    busy.computed_at_ms = now_ms();
+    busy.error = Error::unavailable("resolve: " + std::to_string(options_.max_live_computations) +
+                                    " live computations are already running, try again later");
+    busy.refresh_at = clock_.now();
+    return std::make_shared<const ChainRecord>(std::move(busy));
+}
+
 std::shared_ptr<const ChainRecord> ResolveService::obtain(const EntityId& subject,
                                                           const EntityId& trust_anchor,
                                                           bool known, bool force) {
     const std::string key = entry_key(trust_anchor, subject);
     std::promise<std::shared_ptr<const ChainRecord>> promise;
     std::int64_t not_before_ms = 0;
+    // Requests (force is false) count while they wait; the precompute pass
+    // does not, because it runs on a thread of its own.
+    WaitSlot slot(*this, !force);
     {
         std::unique_lock lock(mutex_);
         Entry& entry = entries_[key];
         entry.known = entry.known || known;
         if (!force && usable(entry, clock_.now())) return entry.record;
+        if (!force && !slot.take()) {
+            ++stats_.rejected_waits;
+            // Rejected subjects leave no empty entries behind to fill memory.
+            if (!entry.record && !in_flight_.contains(key)) entries_.erase(key);
+            lock.unlock();
+            return busy_record(subject, trust_anchor);
+        }
         if (auto running = in_flight_.find(key); running != in_flight_.end()) {
             auto future = running->second;
             lock.unlock();

@@ -101,6 +101,11 @@ struct ResolveServiceOptions {
     std::size_t max_signed_responses = 20000;
     /// Period of the precompute pass.
     std::chrono::milliseconds precompute_period{1000};
+    /// Request threads that may wait at once for an answer not yet computed
+    /// (their own computation, another request's, or another replica's lock).
+    /// A request beyond it gets kTemporarilyUnavailable at once, so hanging
+    /// entities cannot take every server worker. 0: no bound.
+    std::size_t max_live_computations = 0;
 };
 
 /// A signed resolve response, served as stored bytes until `expires_at`.
@@ -114,6 +119,7 @@ struct ResolveServiceStats {
     std::size_t computations = 0;      ///< resolutions run here
     std::size_t shared_adoptions = 0;  ///< records taken from another replica
     std::size_t signatures = 0;        ///< responses signed
+    std::size_t rejected_waits = 0;    ///< requests rejected by max_live_computations
 };
 
 /// Serves resolve requests. Entities known in advance are resolved against
@@ -199,7 +205,11 @@ private:
         std::shared_ptr<const SignedAnswer> answer;
     };
 
+    class WaitSlot;
+
     bool usable(const Entry& entry, UnixSeconds now) const;
+    std::shared_ptr<const ChainRecord> busy_record(const EntityId& subject,
+                                                   const EntityId& trust_anchor);
     std::shared_ptr<const ChainRecord> obtain(const EntityId& subject,
                                               const EntityId& trust_anchor, bool known,
                                               bool force);
@@ -229,6 +239,8 @@ private:
     std::map<std::string, std::shared_future<std::shared_ptr<const ChainRecord>>> in_flight_;
     std::map<std::string, SignedEntry> signed_;
     std::int64_t outdated_before_ms_ = 0;
+    /// Request threads now waiting in obtain(), bounded by max_live_computations.
+    std::size_t request_waits_ = 0;
     ResolveServiceStats stats_;
 
     struct QueryEntry {
