@@ -9,6 +9,9 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <openssl/rand.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <set>
 
@@ -170,7 +173,29 @@ ResolveService::ResolveService(const TrustChainResolver& resolver, const jose::J
       shared_(shared),
       clock_(clock),
       options_(std::move(options)),
-      log_(logger("resolver")) {}
+      log_(logger("resolver")) {
+    if (options_.lock_owner.empty()) options_.lock_owner = process_lock_owner();
+}
+
+const std::string& process_lock_owner() {
+    static const std::string owner = [] {
+        unsigned char bytes[16];
+        std::string token;
+        if (RAND_bytes(bytes, sizeof bytes) == 1) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            for (unsigned char byte : bytes) {
+                token += kHex[byte >> 4];
+                token += kHex[byte & 0x0f];
+            }
+        } else {
+            // NOTE: without random bytes the owner is only as unique as the
+            // process id and start time, which still tells replicas apart.
+            token = std::to_string(::getpid()) + "-" + std::to_string(now_ms());
+        }
+        return token;
+    }();
+    return owner;
+}
 
 ResolveService::~ResolveService() {
     {
@@ -354,10 +379,16 @@ ChainRecord ResolveService::compute(const EntityId& subject, const EntityId& tru
     const std::string lock_key = std::string(kResolveLockKeyPrefix) + suffix;
     if (auto adopted = read_shared(record_key, not_before_ms)) return std::move(*adopted);
 
-    auto locked = shared_->set_if_absent(lock_key, "1", options_.lock_ttl);
+    auto locked = shared_->set_if_absent(lock_key, options_.lock_owner, options_.lock_ttl);
     // NOTE: a replica that died holding the lock makes the others wait up to
     // lock_ttl here, request threads included, before they compute themselves.
-    if (locked && !*locked) {
+    if (locked && !*locked && holds_lock(lock_key)) {
+        // Computations of one key in this process are joined in obtain(), so
+        // a lock with this process's token was left by a failed release.
+        log_->warn("resolve lock left behind, taking it over key={}", lock_key);
+        std::lock_guard lock(mutex_);
+        ++stats_.locks_taken_over;
+    } else if (locked && !*locked) {
         // Another replica is computing it: wait for its record, at most as
         // long as its lock lasts, then compute here after all.
         const auto deadline = std::chrono::steady_clock::now() + options_.lock_ttl;
@@ -366,7 +397,7 @@ ChainRecord ResolveService::compute(const EntityId& subject, const EntityId& tru
             if (auto adopted = read_shared(record_key, not_before_ms)) {
                 return std::move(*adopted);
             }
-            auto again = shared_->set_if_absent(lock_key, "1", options_.lock_ttl);
+            auto again = shared_->set_if_absent(lock_key, options_.lock_owner, options_.lock_ttl);
             if (!again || *again) break;
         }
     }
@@ -422,6 +453,11 @@ ChainRecord ResolveService::resolve_now(const EntityId& subject, const EntityId&
     log_->debug("resolve chain computed sub={} trust_anchor={} exp={} refresh_at={}",
                 record.subject, record.trust_anchor, record.expires_at, record.refresh_at);
     return record;
+}
+
+bool ResolveService::holds_lock(const std::string& lock_key) {
+    auto owner = shared_->get(lock_key);
+    return owner && *owner && **owner == options_.lock_owner;
 }
 
 std::optional<ChainRecord> ResolveService::read_shared(const std::string& key,

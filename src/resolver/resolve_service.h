@@ -95,6 +95,10 @@ struct ResolveServiceOptions {
     UnixSeconds transient_retry = 10;
     /// How long one replica may hold the lock on computing an answer.
     std::chrono::seconds lock_ttl{30};
+    /// The value this replica writes into the locks it takes. A lock that
+    /// already contains it was left behind by this process (its release
+    /// failed), so it is taken over at once. Empty: process_lock_owner().
+    std::string lock_owner;
     /// Answers about entities not known in advance kept at most.
     std::size_t max_live_entries = 10000;
     /// Signed responses kept at most (all are dropped beyond it).
@@ -108,6 +112,11 @@ struct ResolveServiceOptions {
     std::size_t max_live_computations = 0;
 };
 
+/// A random token made once per process: the default lock owner of every
+/// ResolveService in it, so a service built again on reload still knows the
+/// locks of the one before.
+const std::string& process_lock_owner();
+
 /// A signed resolve response, served as stored bytes until `expires_at`.
 struct SignedAnswer {
     std::string jwt;
@@ -120,6 +129,7 @@ struct ResolveServiceStats {
     std::size_t shared_adoptions = 0;  ///< records taken from another replica
     std::size_t signatures = 0;        ///< responses signed
     std::size_t rejected_waits = 0;    ///< requests rejected by max_live_computations
+    std::size_t locks_taken_over = 0;  ///< own locks left behind by a failed release
 };
 
 /// Serves resolve requests. Entities known in advance are resolved against
@@ -216,6 +226,7 @@ private:
     ChainRecord compute(const EntityId& subject, const EntityId& trust_anchor,
                         std::int64_t not_before_ms);
     ChainRecord resolve_now(const EntityId& subject, const EntityId& trust_anchor);
+    bool holds_lock(const std::string& lock_key);
     std::optional<ChainRecord> read_shared(const std::string& key, std::int64_t not_before_ms);
     void write_shared(const std::string& key, const ChainRecord& record);
     Result<std::shared_ptr<const SignedAnswer>> signed_answer(
