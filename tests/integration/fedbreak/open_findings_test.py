@@ -1,8 +1,7 @@
-"""Open findings of the fedbreak review, kept out of the registered suite
-because each needs a design decision rather than a small fix. Each test
-fails on the code it was written against; run it with
-`in_netns.sh python3 -m unittest -v open_findings_test` and the variables
-of fedbreak.cmake.
+"""Findings of the fedbreak review that needed a design decision rather
+than a small fix: live resolves bounded so they cannot take every HTTP
+worker, and the embedded store following a file deleted and created again.
+Each test failed on the code the review was written against.
 """
 
 import os
