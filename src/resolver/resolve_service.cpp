@@ -267,15 +267,19 @@ bool ResolveService::usable(const Entry& entry, UnixSeconds now) const {
     return now < entry.record->refresh_at;
 }
 
-// A request thread's place among those waiting for an answer not yet
-// computed. take() is called with mutex_ held; the destructor takes it itself.
+// A request thread's wait for one computation. Requests for the same key
+// join one computation and share its place among the max_live_computations,
+// so identical concurrent requests are never rejected. take() is called with
+// mutex_ held; the destructor takes it itself.
 class ResolveService::WaitSlot {
 public:
-    WaitSlot(ResolveService& service, bool counted) : service_(service), counted_(counted) {}
+    WaitSlot(ResolveService& service, bool counted, const std::string& key)
+        : service_(service), counted_(counted), key_(key) {}
     ~WaitSlot() {
         if (!held_) return;
         std::lock_guard lock(service_.mutex_);
-        --service_.request_waits_;
+        auto waited = service_.waited_keys_.find(key_);
+        if (--waited->second == 0) service_.waited_keys_.erase(waited);
     }
     WaitSlot(const WaitSlot&) = delete;
     WaitSlot& operator=(const WaitSlot&) = delete;
@@ -283,8 +287,9 @@ public:
     bool take() {
         const std::size_t bound = service_.options_.max_live_computations;
         if (!counted_ || bound == 0) return true;
-        if (service_.request_waits_ >= bound) return false;
-        ++service_.request_waits_;
+        auto& waited = service_.waited_keys_;
+        if (!waited.contains(key_) && waited.size() >= bound) return false;
+        ++waited[key_];
         held_ = true;
         return true;
     }
@@ -292,6 +297,7 @@ public:
 private:
     ResolveService& service_;
     bool counted_;
+    const std::string& key_;
     bool held_ = false;
 };
 
@@ -306,7 +312,7 @@ std::shared_ptr<const ChainRecord> ResolveService::busy_record(const EntityId& s
     busy.trust_anchor = trust_anchor.str();
     busy.computed_at_ms = now_ms();
     busy.error = Error::unavailable("resolve: " + std::to_string(options_.max_live_computations) +
-                                    " live computations are already running, try again later");
+                                    " live computations are already waited on, try again later");
     busy.refresh_at = clock_.now();
     return std::make_shared<const ChainRecord>(std::move(busy));
 }
@@ -319,7 +325,7 @@ std::shared_ptr<const ChainRecord> ResolveService::obtain(const EntityId& subjec
     std::int64_t not_before_ms = 0;
     // Requests (force is false) count while they wait; the precompute pass
     // does not, because it runs on a thread of its own.
-    WaitSlot slot(*this, !force);
+    WaitSlot slot(*this, !force, key);
     {
         std::unique_lock lock(mutex_);
         Entry& entry = entries_[key];

@@ -105,10 +105,14 @@ struct ResolveServiceOptions {
     std::size_t max_signed_responses = 20000;
     /// Period of the precompute pass.
     std::chrono::milliseconds precompute_period{1000};
-    /// Request threads that may wait at once for an answer not yet computed
-    /// (their own computation, another request's, or another replica's lock).
-    /// A request beyond it gets kTemporarilyUnavailable at once, so hanging
-    /// entities cannot take every server worker. 0: no bound.
+    /// Distinct answers not yet computed that request threads may wait for at
+    /// once (their own computation, another request's, or another replica's
+    /// lock). Requests for the same answer share one. A request beyond it gets
+    /// kTemporarilyUnavailable at once, so hanging entities cannot take every
+    /// server worker. 0: no bound.
+    /// NOTE: identical requests for one hanging subject still join its
+    /// computation on every worker until the fetch timeout ends it, because
+    /// requests are answered synchronously on the workers.
     std::size_t max_live_computations = 0;
 };
 
@@ -250,8 +254,9 @@ private:
     std::map<std::string, std::shared_future<std::shared_ptr<const ChainRecord>>> in_flight_;
     std::map<std::string, SignedEntry> signed_;
     std::int64_t outdated_before_ms_ = 0;
-    /// Request threads now waiting in obtain(), bounded by max_live_computations.
-    std::size_t request_waits_ = 0;
+    /// Keys request threads now wait for in obtain(), with the number of
+    /// threads on each. Its size is bounded by max_live_computations.
+    std::map<std::string, std::size_t> waited_keys_;
     ResolveServiceStats stats_;
 
     struct QueryEntry {
