@@ -29,6 +29,7 @@
 
 #include <sched.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -115,6 +116,8 @@ Result<std::vector<std::string>> known_entities(endpoints::PublishedData& data) 
     return all;
 }
 
+std::size_t worker_threads(const Config& config);
+
 Result<std::unique_ptr<ResolveParts>> build_resolve(const Config& config,
                                                     const federation::SigningKeys& keys,
                                                     storage::KeyValueStore& store,
@@ -184,6 +187,9 @@ Result<std::unique_ptr<ResolveParts>> build_resolve(const Config& config,
     resolver::ResolveServiceOptions service_options(*own_id);
     service_options.live_discovery = config.resolve.live_discovery;
     service_options.refresh_before_expiry = config.resolve.refresh_before_expiry;
+    // Resolves that wait for a computation run on the server's workers: one
+    // worker always stays free for every other route.
+    service_options.max_live_computations = std::max<std::size_t>(worker_threads(config) - 1, 1);
     // With Redis, replicas share resolved chains. The embedded store serves one process.
     storage::KeyValueStore* shared = store.engine() == "redis" ? &store : nullptr;
     parts->service = std::make_unique<resolver::ResolveService>(

@@ -9,6 +9,9 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <openssl/rand.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <set>
 
@@ -170,7 +173,29 @@ ResolveService::ResolveService(const TrustChainResolver& resolver, const jose::J
       shared_(shared),
       clock_(clock),
       options_(std::move(options)),
-      log_(logger("resolver")) {}
+      log_(logger("resolver")) {
+    if (options_.lock_owner.empty()) options_.lock_owner = process_lock_owner();
+}
+
+const std::string& process_lock_owner() {
+    static const std::string owner = [] {
+        unsigned char bytes[16];
+        std::string token;
+        if (RAND_bytes(bytes, sizeof bytes) == 1) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            for (unsigned char byte : bytes) {
+                token += kHex[byte >> 4];
+                token += kHex[byte & 0x0f];
+            }
+        } else {
+            // NOTE: without random bytes the owner is only as unique as the
+            // process id and start time, which still tells replicas apart.
+            token = std::to_string(::getpid()) + "-" + std::to_string(now_ms());
+        }
+        return token;
+    }();
+    return owner;
+}
 
 ResolveService::~ResolveService() {
     {
@@ -242,17 +267,77 @@ bool ResolveService::usable(const Entry& entry, UnixSeconds now) const {
     return now < entry.record->refresh_at;
 }
 
+// A request thread's wait for one computation. Requests for the same key
+// join one computation and share its place among the max_live_computations,
+// so identical concurrent requests are never rejected. take() is called with
+// mutex_ held; the destructor takes it itself.
+class ResolveService::WaitSlot {
+public:
+    WaitSlot(ResolveService& service, bool counted, const std::string& key)
+        : service_(service), counted_(counted), key_(key) {}
+    ~WaitSlot() {
+        if (!held_) return;
+        std::lock_guard lock(service_.mutex_);
+        auto waited = service_.waited_keys_.find(key_);
+        if (--waited->second == 0) service_.waited_keys_.erase(waited);
+    }
+    WaitSlot(const WaitSlot&) = delete;
+    WaitSlot& operator=(const WaitSlot&) = delete;
+
+    bool take() {
+        const std::size_t bound = service_.options_.max_live_computations;
+        if (!counted_ || bound == 0) return true;
+        auto& waited = service_.waited_keys_;
+        if (!waited.contains(key_) && waited.size() >= bound) return false;
+        ++waited[key_];
+        held_ = true;
+        return true;
+    }
+
+private:
+    ResolveService& service_;
+    bool counted_;
+    const std::string& key_;
+    bool held_ = false;
+};
+
+// The answer to a request rejected by max_live_computations. It is not kept:
+// the next request tries again.
+std::shared_ptr<const ChainRecord> ResolveService::busy_record(const EntityId& subject,
+                                                               const EntityId& trust_anchor) {
+    log_->info("resolve rejected sub={} trust_anchor={} reason=busy limit={}", subject.str(),
+               trust_anchor.str(), options_.max_live_computations);
+    ChainRecord busy;
+    busy.subject = subject.str();
+    busy.trust_anchor = trust_anchor.str();
+    busy.computed_at_ms = now_ms();
+    busy.error = Error::unavailable("resolve: " + std::to_string(options_.max_live_computations) +
+                                    " live computations are already waited on, try again later");
+    busy.refresh_at = clock_.now();
+    return std::make_shared<const ChainRecord>(std::move(busy));
+}
+
 std::shared_ptr<const ChainRecord> ResolveService::obtain(const EntityId& subject,
                                                           const EntityId& trust_anchor,
                                                           bool known, bool force) {
     const std::string key = entry_key(trust_anchor, subject);
     std::promise<std::shared_ptr<const ChainRecord>> promise;
     std::int64_t not_before_ms = 0;
+    // Requests (force is false) count while they wait; the precompute pass
+    // does not, because it runs on a thread of its own.
+    WaitSlot slot(*this, !force, key);
     {
         std::unique_lock lock(mutex_);
         Entry& entry = entries_[key];
         entry.known = entry.known || known;
         if (!force && usable(entry, clock_.now())) return entry.record;
+        if (!force && !slot.take()) {
+            ++stats_.rejected_waits;
+            // Rejected subjects leave no empty entries behind to fill memory.
+            if (!entry.record && !in_flight_.contains(key)) entries_.erase(key);
+            lock.unlock();
+            return busy_record(subject, trust_anchor);
+        }
         if (auto running = in_flight_.find(key); running != in_flight_.end()) {
             auto future = running->second;
             lock.unlock();
@@ -300,10 +385,16 @@ ChainRecord ResolveService::compute(const EntityId& subject, const EntityId& tru
     const std::string lock_key = std::string(kResolveLockKeyPrefix) + suffix;
     if (auto adopted = read_shared(record_key, not_before_ms)) return std::move(*adopted);
 
-    auto locked = shared_->set_if_absent(lock_key, "1", options_.lock_ttl);
+    auto locked = shared_->set_if_absent(lock_key, options_.lock_owner, options_.lock_ttl);
     // NOTE: a replica that died holding the lock makes the others wait up to
     // lock_ttl here, request threads included, before they compute themselves.
-    if (locked && !*locked) {
+    if (locked && !*locked && holds_lock(lock_key)) {
+        // Computations of one key in this process are joined in obtain(), so
+        // a lock with this process's token was left by a failed release.
+        log_->warn("resolve lock left behind, taking it over key={}", lock_key);
+        std::lock_guard lock(mutex_);
+        ++stats_.locks_taken_over;
+    } else if (locked && !*locked) {
         // Another replica is computing it: wait for its record, at most as
         // long as its lock lasts, then compute here after all.
         const auto deadline = std::chrono::steady_clock::now() + options_.lock_ttl;
@@ -312,7 +403,7 @@ ChainRecord ResolveService::compute(const EntityId& subject, const EntityId& tru
             if (auto adopted = read_shared(record_key, not_before_ms)) {
                 return std::move(*adopted);
             }
-            auto again = shared_->set_if_absent(lock_key, "1", options_.lock_ttl);
+            auto again = shared_->set_if_absent(lock_key, options_.lock_owner, options_.lock_ttl);
             if (!again || *again) break;
         }
     }
@@ -368,6 +459,11 @@ ChainRecord ResolveService::resolve_now(const EntityId& subject, const EntityId&
     log_->debug("resolve chain computed sub={} trust_anchor={} exp={} refresh_at={}",
                 record.subject, record.trust_anchor, record.expires_at, record.refresh_at);
     return record;
+}
+
+bool ResolveService::holds_lock(const std::string& lock_key) {
+    auto owner = shared_->get(lock_key);
+    return owner && *owner && **owner == options_.lock_owner;
 }
 
 std::optional<ChainRecord> ResolveService::read_shared(const std::string& key,

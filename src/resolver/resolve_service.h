@@ -95,13 +95,31 @@ struct ResolveServiceOptions {
     UnixSeconds transient_retry = 10;
     /// How long one replica may hold the lock on computing an answer.
     std::chrono::seconds lock_ttl{30};
+    /// The value this replica writes into the locks it takes. A lock that
+    /// already contains it was left behind by this process (its release
+    /// failed), so it is taken over at once. Empty: process_lock_owner().
+    std::string lock_owner;
     /// Answers about entities not known in advance kept at most.
     std::size_t max_live_entries = 10000;
     /// Signed responses kept at most (all are dropped beyond it).
     std::size_t max_signed_responses = 20000;
     /// Period of the precompute pass.
     std::chrono::milliseconds precompute_period{1000};
+    /// Distinct answers not yet computed that request threads may wait for at
+    /// once (their own computation, another request's, or another replica's
+    /// lock). Requests for the same answer share one. A request beyond it gets
+    /// kTemporarilyUnavailable at once, so hanging entities cannot take every
+    /// server worker. 0: no bound.
+    /// NOTE: identical requests for one hanging subject still join its
+    /// computation on every worker until the fetch timeout ends it, because
+    /// requests are answered synchronously on the workers.
+    std::size_t max_live_computations = 0;
 };
+
+/// A random token made once per process: the default lock owner of every
+/// ResolveService in it, so a service built again on reload still knows the
+/// locks of the one before.
+const std::string& process_lock_owner();
 
 /// A signed resolve response, served as stored bytes until `expires_at`.
 struct SignedAnswer {
@@ -114,6 +132,8 @@ struct ResolveServiceStats {
     std::size_t computations = 0;      ///< resolutions run here
     std::size_t shared_adoptions = 0;  ///< records taken from another replica
     std::size_t signatures = 0;        ///< responses signed
+    std::size_t rejected_waits = 0;    ///< requests rejected by max_live_computations
+    std::size_t locks_taken_over = 0;  ///< own locks left behind by a failed release
 };
 
 /// Serves resolve requests. Entities known in advance are resolved against
@@ -199,13 +219,18 @@ private:
         std::shared_ptr<const SignedAnswer> answer;
     };
 
+    class WaitSlot;
+
     bool usable(const Entry& entry, UnixSeconds now) const;
+    std::shared_ptr<const ChainRecord> busy_record(const EntityId& subject,
+                                                   const EntityId& trust_anchor);
     std::shared_ptr<const ChainRecord> obtain(const EntityId& subject,
                                               const EntityId& trust_anchor, bool known,
                                               bool force);
     ChainRecord compute(const EntityId& subject, const EntityId& trust_anchor,
                         std::int64_t not_before_ms);
     ChainRecord resolve_now(const EntityId& subject, const EntityId& trust_anchor);
+    bool holds_lock(const std::string& lock_key);
     std::optional<ChainRecord> read_shared(const std::string& key, std::int64_t not_before_ms);
     void write_shared(const std::string& key, const ChainRecord& record);
     Result<std::shared_ptr<const SignedAnswer>> signed_answer(
@@ -229,6 +254,9 @@ private:
     std::map<std::string, std::shared_future<std::shared_ptr<const ChainRecord>>> in_flight_;
     std::map<std::string, SignedEntry> signed_;
     std::int64_t outdated_before_ms_ = 0;
+    /// Keys request threads now wait for in obtain(), with the number of
+    /// threads on each. Its size is bounded by max_live_computations.
+    std::map<std::string, std::size_t> waited_keys_;
     ResolveServiceStats stats_;
 
     struct QueryEntry {

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -35,6 +36,8 @@ std::shared_ptr<spdlog::logger> log() {
 // Idle connections kept for reuse; more are opened under load and closed
 // when returned to a full pool.
 constexpr std::size_t kMaxIdleConnections = 8;
+// How often the store compares its path with the file it has open.
+constexpr std::chrono::milliseconds kFileCheckPeriod{500};
 // Rows a subscription reads from the change log per poll.
 constexpr int kChangesPerPoll = 1000;
 
@@ -138,6 +141,24 @@ private:
     sqlite3_stmt* statement_;
 };
 
+// Which file a path names: device and inode. A writer that deletes the
+// store and creates it again makes a new file under the same path, which
+// open connections never see, so the path is compared with what they opened.
+struct FileId {
+    dev_t device = 0;
+    ino_t inode = 0;
+
+    bool operator==(const FileId&) const = default;
+};
+
+// The file `path` names now; nothing when it is missing (deleted, and not yet
+// created again), then connections keep the file they have open.
+std::optional<FileId> file_id_of(const std::string& path) {
+    struct stat status {};
+    if (::stat(path.c_str(), &status) != 0) return std::nullopt;
+    return FileId{status.st_dev, status.st_ino};
+}
+
 // One sqlite3 handle with its prepared statements, used by one thread at a time.
 class Connection {
 public:
@@ -150,6 +171,7 @@ public:
         if (code != SQLITE_OK) {
             return sqlite_error(db, code, "open " + path);
         }
+        connection->file_id_ = file_id_of(path);
         sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
         sqlite3_extended_result_codes(db, 1);
         if (auto set = connection->execute("PRAGMA synchronous=NORMAL"); !set) {
@@ -168,6 +190,9 @@ public:
     /// True while a transaction is open, which only a failed ROLLBACK leaves
     /// behind after a call returns.
     bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+    /// The file this connection opened, when it could be told.
+    const std::optional<FileId>& file_id() const { return file_id_; }
 
     /// Runs SQL without parameters (schema, pragmas, transaction control).
     Result<void> execute(const char* sql) {
@@ -196,6 +221,7 @@ private:
     explicit Connection(sqlite3* db) : db_(db) {}
 
     sqlite3* db_;
+    std::optional<FileId> file_id_;
     std::unordered_map<const char*, sqlite3_stmt*> statements_;
 };
 
@@ -353,11 +379,11 @@ Result<void> apply_operation(Connection& connection, const WriteBatch::Rename& r
 
 class SqliteSubscription final : public ChangeSubscription {
 public:
-    SqliteSubscription(std::unique_ptr<Connection> connection, std::int64_t last_seq,
-                       ChangeCallback callback, std::chrono::milliseconds poll_interval)
-        : connection_(std::move(connection)), last_seq_(last_seq),
-          callback_(std::move(callback)), poll_interval_(poll_interval),
-          thread_([this] { run(); }) {}
+    SqliteSubscription(std::string path, SqliteStoreOptions options,
+                       std::unique_ptr<Connection> connection, std::int64_t last_seq,
+                       ChangeCallback callback)
+        : path_(std::move(path)), options_(options), connection_(std::move(connection)),
+          last_seq_(last_seq), callback_(std::move(callback)), thread_([this] { run(); }) {}
 
     ~SqliteSubscription() override {
         {
@@ -371,7 +397,7 @@ public:
 private:
     void run() {
         std::unique_lock lock(mutex_);
-        while (!wake_.wait_for(lock, poll_interval_, [this] { return stopping_; })) {
+        while (!wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; })) {
             lock.unlock();
             if (auto polled = poll(); !polled) {
                 log()->warn("change log poll failed error={} detail={}",
@@ -382,9 +408,32 @@ private:
     }
 
     Result<void> poll() {
+        if (auto followed = follow_replaced_file(); !followed) return followed;
         auto changes = read_changes();
         if (!changes) return changes.error();
         deliver(*changes);
+        return {};
+    }
+
+    // Reopens the connection when the path names a new file (deleted and
+    // created again). The new file has its own change log, so reading starts
+    // at its end and listeners get "" because anything may have changed.
+    Result<void> follow_replaced_file() {
+        const auto current = file_id_of(path_);
+        if (!current || current == connection_->file_id()) return {};
+        auto reopened = Connection::open(path_, options_);
+        if (!reopened) return reopened.error();
+        std::int64_t last_seq = 0;
+        {
+            INMOR_PREPARE(statement, **reopened, kLastChange);
+            if (auto row = statement.step(); !row) return row.error();
+            last_seq = statement.column_int(0);
+        }
+        log()->warn("federation store file replaced, following it path={} last_seq={}", path_,
+                    last_seq);
+        connection_ = std::move(*reopened);
+        last_seq_ = last_seq;
+        notify("");
         return {};
     }
 
@@ -426,10 +475,11 @@ private:
         }
     }
 
+    std::string path_;
+    SqliteStoreOptions options_;
     std::unique_ptr<Connection> connection_;
     std::int64_t last_seq_;
     ChangeCallback callback_;
-    std::chrono::milliseconds poll_interval_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
@@ -454,6 +504,7 @@ public:
         if (auto schema = (*connection)->execute(kSchema); !schema) {
             return schema.error();
         }
+        current_file_ = (*connection)->file_id();
         release(std::move(*connection));
         return {};
     }
@@ -610,9 +661,8 @@ public:
                          connection.error().detail());
             return std::make_unique<ChangeSubscription>();
         }
-        return std::make_unique<SqliteSubscription>(std::move(*connection), last_seq,
-                                                    std::move(callback),
-                                                    options_.poll_interval);
+        return std::make_unique<SqliteSubscription>(path_, options_, std::move(*connection),
+                                                    last_seq, std::move(callback));
     }
 
     std::string_view engine() const override { return "sqlite"; }
@@ -673,6 +723,7 @@ private:
     Result<std::unique_ptr<Connection>> acquire() {
         {
             std::lock_guard lock(mutex_);
+            drop_replaced_connections();
             if (!idle_.empty()) {
                 auto connection = std::move(idle_.back());
                 idle_.pop_back();
@@ -688,7 +739,28 @@ private:
             return;
         }
         std::lock_guard lock(mutex_);
+        // A connection to a file replaced while it was in use is not kept.
+        if (current_file_ && connection->file_id() && connection->file_id() != current_file_) {
+            return;
+        }
         if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(connection));
+    }
+
+    // Drops the idle connections when the path names a new file, checking at
+    // most once per kFileCheckPeriod. A missing file changes nothing, because
+    // the open one still serves reads. The caller holds mutex_.
+    void drop_replaced_connections() {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_file_check_ < kFileCheckPeriod) return;
+        last_file_check_ = now;
+        const auto found = file_id_of(path_);
+        if (!found || found == current_file_) return;
+        if (current_file_) {
+            log()->warn("federation store file replaced, reopening path={} idle_connections={}",
+                        path_, idle_.size());
+        }
+        current_file_ = found;
+        idle_.clear();
     }
 
     static Result<std::int64_t> last_change(Connection& connection) {
@@ -750,6 +822,8 @@ private:
     SqliteStoreOptions options_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<Connection>> idle_;
+    std::optional<FileId> current_file_;
+    std::chrono::steady_clock::time_point last_file_check_{};
 };
 
 // The file is created with mode 0600 before SQLite opens it, because it contains

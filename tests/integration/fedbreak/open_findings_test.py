@@ -1,8 +1,7 @@
-"""Open findings of the fedbreak review, kept out of the registered suite
-because each needs a design decision rather than a small fix. Each test
-fails on the code it was written against; run it with
-`in_netns.sh python3 -m unittest -v open_findings_test` and the variables
-of fedbreak.cmake.
+"""Findings of the fedbreak review that needed a design decision rather
+than a small fix: live resolves bounded so they cannot take every HTTP
+worker, and the embedded store following a file deleted and created again.
+Each test failed on the code the review was written against.
 """
 
 import os
@@ -21,9 +20,16 @@ class ResolveBlocksWorkers(HangingFederation):
 
     def test_hanging_resolves_do_not_stall_other_routes(self):
         leaves = [self.hanging_leaf() for _ in range(4)]
-        threads = [threading.Thread(target=raw_get, args=(
-            self.anchor.port, "/resolve?sub=" + quote(leaf.entity_id) + "&trust_anchor=" +
-            quote(self.anchor.entity_id)), daemon=True) for leaf in leaves]
+        results = []
+
+        def resolve(leaf):
+            started = time.monotonic()
+            status, headers, _ = raw_get(
+                self.anchor.port, "/resolve?sub=" + quote(leaf.entity_id) + "&trust_anchor=" +
+                quote(self.anchor.entity_id))
+            results.append((status, headers, time.monotonic() - started))
+        threads = [threading.Thread(target=resolve, args=(leaf,), daemon=True)
+                   for leaf in leaves]
         for thread in threads:
             thread.start()
         time.sleep(1.0)
@@ -34,6 +40,14 @@ class ResolveBlocksWorkers(HangingFederation):
             thread.join(30)
         self.assertEqual(status, 200)
         self.assertLess(elapsed, 1.0, f"/health waited {elapsed:.1f} s behind hanging resolves")
+        # One worker of two may wait for a live computation; the other
+        # resolves are rejected at once with 503 and a Retry-After.
+        self.assertEqual(len(results), len(leaves), results)
+        rejected = [(status, headers, took) for status, headers, took in results
+                   if status == 503 and took < 1.0]
+        self.assertEqual(len(rejected), len(leaves) - 1, results)
+        for _, headers, _ in rejected:
+            self.assertEqual(len([v for n, v in headers if n == "retry-after"]), 1, headers)
 
 
 class DeletedStoreFile(EmbeddedStoreUnderAttack):

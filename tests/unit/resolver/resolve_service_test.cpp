@@ -62,9 +62,14 @@ protected:
     }
 
     std::unique_ptr<ResolveService> make_service(bool live_discovery,
-                                                 storage::KeyValueStore* shared = nullptr) {
+                                                 storage::KeyValueStore* shared = nullptr,
+                                                 const std::string& lock_owner = "",
+                                                 std::chrono::seconds lock_ttl =
+                                                     std::chrono::seconds(30)) {
         ResolveServiceOptions options(id("ta"));
         options.live_discovery = live_discovery;
+        options.lock_owner = lock_owner;
+        options.lock_ttl = lock_ttl;
         KnownEntities known;
         known.contains = [this](std::string_view entity_id) -> Result<bool> {
             std::lock_guard lock(known_mutex_);
@@ -277,13 +282,20 @@ TEST(ChainRecordJson, RoundTripsAnswerAndFailure) {
     EXPECT_FALSE(chain_record_from_json("{\"subject\": 1}").has_value());
 }
 
-TEST_F(ResolveServiceTest, ReplicasShareAnswersThroughRedis) {
+// The test Redis without its database number; empty when none is configured.
+std::string test_redis_base() {
     const char* url = std::getenv("INMOR_TEST_REDIS_URL");
-    if (!url || !*url) GTEST_SKIP() << "INMOR_TEST_REDIS_URL is not set; Redis sharing skipped";
+    if (!url || !*url) return "";
     std::string base(url);
     if (const auto slash = base.find('/', base.find("//") + 2); slash != std::string::npos) {
         base.resize(slash);
     }
+    return base;
+}
+
+TEST_F(ResolveServiceTest, ReplicasShareAnswersThroughRedis) {
+    const std::string base = test_redis_base();
+    if (base.empty()) GTEST_SKIP() << "INMOR_TEST_REDIS_URL is not set; Redis sharing skipped";
     // Database 10 is this test's alone among the suites that share the test Redis.
     auto first_store = storage::open_key_value_store(base + "/10", "").value();
     auto second_store = storage::open_key_value_store(base + "/10", "").value();
@@ -307,6 +319,52 @@ TEST_F(ResolveServiceTest, ReplicasShareAnswersThroughRedis) {
     EXPECT_EQ(second->stats().computations, 0u);
     EXPECT_EQ(second->stats().shared_adoptions, 1u);
     EXPECT_EQ(fetches_of("leaf"), 1);
+}
+
+// A lock left behind by this process (its release failed while Redis was
+// down) is taken over at once; another owner's lock is waited for.
+TEST_F(ResolveServiceTest, OwnOrphanedLockIsTakenOver) {
+    const std::string base = test_redis_base();
+    if (base.empty()) GTEST_SKIP() << "INMOR_TEST_REDIS_URL is not set; Redis locks skipped";
+    auto store = storage::open_key_value_store(base + "/10", "").value();
+    const std::string suffix = federation::trust_mark_digest(id("ta").str() + "\n" +
+                                                             id("leaf").str());
+    const std::string record_key = std::string(kResolveChainKeyPrefix) + suffix;
+    const std::string lock_key = std::string(kResolveLockKeyPrefix) + suffix;
+    auto leave_lock = [&](const std::string& owner) {
+        storage::WriteBatch batch;
+        batch.announce = false;
+        batch.erase(record_key);
+        batch.set(lock_key, owner, std::chrono::seconds(30));
+        ASSERT_TRUE(store->apply(batch).has_value());
+    };
+
+    leave_lock("owner-a");
+    auto own = make_service(true, store.get(), "owner-a", std::chrono::seconds(30));
+    auto started = std::chrono::steady_clock::now();
+    auto taken = answer(*own, "leaf");
+    const auto own_wait = std::chrono::steady_clock::now() - started;
+    ASSERT_TRUE(taken.has_value()) << taken.error().message();
+    EXPECT_LT(own_wait, std::chrono::seconds(5));
+    EXPECT_EQ(own->stats().locks_taken_over, 1u);
+    EXPECT_EQ(own->stats().computations, 1u);
+    EXPECT_FALSE(store->get(lock_key).value().has_value());
+
+    // Another owner's lock still makes a replica wait, here up to its 2 s lock_ttl.
+    leave_lock("owner-a");
+    auto other = make_service(true, store.get(), "owner-b", std::chrono::seconds(2));
+    started = std::chrono::steady_clock::now();
+    auto waited = answer(*other, "leaf");
+    const auto other_wait = std::chrono::steady_clock::now() - started;
+    ASSERT_TRUE(waited.has_value()) << waited.error().message();
+    EXPECT_GE(other_wait, std::chrono::milliseconds(1500));
+    EXPECT_EQ(other->stats().locks_taken_over, 0u);
+    EXPECT_EQ(other->stats().computations, 1u);
+}
+
+TEST(ProcessLockOwner, IsRandomAndStable) {
+    EXPECT_EQ(process_lock_owner().size(), 32u);
+    EXPECT_EQ(&process_lock_owner(), &process_lock_owner());
 }
 
 }  // namespace

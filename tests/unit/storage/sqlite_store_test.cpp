@@ -176,5 +176,36 @@ TEST(SqliteStore, ExpiredLockCanBeTakenByAnotherInstance) {
     EXPECT_TRUE(taken);
 }
 
+// A writer that deletes the file and creates a new one under the same path:
+// an open store reads the new file, and its subscription reports "" (anything
+// may have changed) and then the new file's changes.
+TEST(SqliteStore, ReplacedFileIsFollowed) {
+    TemporaryDirectory directory;
+    const std::string path = directory.path() + "/federation.sqlite";
+    auto serving = open_sqlite_store(path);
+    ASSERT_TRUE(serving.has_value());
+    ASSERT_TRUE((*serving)->apply(WriteBatch().hash_set("inmor:subordinates", "e", "old")));
+    ASSERT_EQ((*serving)->hash_get("inmor:subordinates", "e")->value_or(""), "old");
+    ChangeRecorder recorder;
+    auto subscription = (*serving)->subscribe_changes(recorder.callback());
+
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    {
+        auto writer = open_sqlite_store(path);
+        ASSERT_TRUE(writer.has_value());
+        ASSERT_TRUE((*writer)->apply(WriteBatch().hash_set("inmor:subordinates", "e", "new")));
+    }
+
+    EXPECT_TRUE(recorder.wait_for("", 3s));
+    // The store compares the path with its open file at most twice a second.
+    std::this_thread::sleep_for(600ms);
+    EXPECT_EQ((*serving)->hash_get("inmor:subordinates", "e")->value_or(""), "new");
+
+    auto writer = open_sqlite_store(path);
+    ASSERT_TRUE(writer.has_value());
+    ASSERT_TRUE((*writer)->apply(WriteBatch().set("after", "1")));
+    EXPECT_TRUE(recorder.wait_for("after", 3s));
+}
+
 }  // namespace
 }  // namespace inmor::storage::testing
