@@ -44,19 +44,6 @@ Result<std::vector<std::string>> active_trust_mark_types(Database& database) {
 
 }  // namespace
 
-fetch::FetchConfig admin_fetch_config(const Config& config) {
-    fetch::FetchConfig fetch;
-    fetch.connect_timeout = std::chrono::seconds(config.fetch.connect_timeout);
-    fetch.total_timeout = std::chrono::seconds(config.fetch.total_timeout);
-    fetch.max_body_bytes = static_cast<std::size_t>(config.fetch.max_body_bytes);
-    fetch.max_redirects = static_cast<int>(config.fetch.max_redirects);
-    fetch.retries = static_cast<int>(config.fetch.retries);
-    fetch.ca_file = config.fetch.ca_file;
-    fetch.allowed_networks = config.fetch.allowed_networks;
-    fetch.allow_http = config.allow_http;
-    return fetch;
-}
-
 Result<std::optional<json::object>> anchor_metadata_policy(const Config& config) {
     const std::string& path = config.federation.metadata_policy_file;
     if (path.empty()) {

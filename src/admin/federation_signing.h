@@ -22,8 +22,6 @@ namespace inmor::admin {
 /// Seconds in an hour, the unit of every lifetime in the configuration.
 inline constexpr UnixSeconds kSecondsPerHour = 3600;
 
-/// The guarded fetcher's settings from `[fetch]` and `allow_http`.
-fetch::FetchConfig admin_fetch_config(const Config& config);
 
 /// The anchor's `metadata_policy_file` as a JSON object, or nothing when no
 /// file is configured. Errors name the key and the file.

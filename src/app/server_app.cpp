@@ -6,6 +6,7 @@
 #include "common/config.h"
 #include "common/logging.h"
 #include "endpoints/endpoints.h"
+#include "fetch/configured_fetch.h"
 #include "fetch/http_fetcher.h"
 #include "resolver/caching_entity_statement_source.h"
 #include "resolver/configured_trust_anchors.h"
@@ -79,19 +80,6 @@ struct ServingState {
     std::unique_ptr<storage::ChangeSubscription> subscription;
 };
 
-fetch::FetchConfig fetch_config_of(const Config& config) {
-    fetch::FetchConfig out;
-    out.connect_timeout = std::chrono::seconds(config.fetch.connect_timeout);
-    out.total_timeout = std::chrono::seconds(config.fetch.total_timeout);
-    out.max_body_bytes = static_cast<std::size_t>(config.fetch.max_body_bytes);
-    out.max_redirects = static_cast<int>(config.fetch.max_redirects);
-    out.retries = static_cast<int>(config.fetch.retries);
-    out.ca_file = config.fetch.ca_file;
-    out.allowed_networks = config.fetch.allowed_networks;
-    out.allow_http = config.allow_http;
-    return out;
-}
-
 /// Checks whether `entity_id` is known in advance: a subordinate, or an
 /// entity the collection walk found.
 Result<bool> is_known_entity(endpoints::PublishedData& data, std::string_view entity_id) {
@@ -129,7 +117,7 @@ Result<std::unique_ptr<ResolveParts>> build_resolve(const Config& config,
     if (!own_id) return own_id.error().with_context("domain");
 
     try {
-        parts->fetcher = std::make_unique<fetch::HttpFetcher>(fetch_config_of(config));
+        parts->fetcher = std::make_unique<fetch::HttpFetcher>(fetch::fetch_config_from(config));
     } catch (const std::invalid_argument& problem) {
         return Error::invalid_request(problem.what());
     }

@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "federation/signing_keys.h"
+#include "fetch/configured_fetch.h"
 #include "fetch/http_fetcher.h"
 #include "storage/configured_store.h"
 #include "storage/federation_store.h"
@@ -126,7 +127,7 @@ int run_signing_command(const std::string& config_path, admin::Database& databas
 
     std::unique_ptr<inmor::fetch::HttpFetcher> fetcher;
     try {
-        fetcher = std::make_unique<inmor::fetch::HttpFetcher>(admin::admin_fetch_config(*config));
+        fetcher = std::make_unique<inmor::fetch::HttpFetcher>(inmor::fetch::fetch_config_from(*config));
     } catch (const std::invalid_argument& error) {
         std::cerr << "inmor-admin: " << error.what() << "\n";
         return 1;

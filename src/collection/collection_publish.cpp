@@ -4,6 +4,7 @@
 
 #include "common/logging.h"
 #include "federation/entity_statement.h"
+#include "fetch/configured_fetch.h"
 
 #include <fstream>
 #include <sstream>
@@ -27,19 +28,6 @@ Result<std::string> read_file(const std::string& path, std::string_view key) {
 }
 
 }  // namespace
-
-fetch::FetchConfig fetch_config_of(const Config& config) {
-    fetch::FetchConfig fetch;
-    fetch.connect_timeout = std::chrono::seconds(config.fetch.connect_timeout);
-    fetch.total_timeout = std::chrono::seconds(config.fetch.total_timeout);
-    fetch.max_body_bytes = static_cast<std::size_t>(config.fetch.max_body_bytes);
-    fetch.max_redirects = static_cast<int>(config.fetch.max_redirects);
-    fetch.retries = static_cast<int>(config.fetch.retries);
-    fetch.ca_file = config.fetch.ca_file;
-    fetch.allowed_networks = config.fetch.allowed_networks;
-    fetch.allow_http = config.allow_http;
-    return fetch;
-}
 
 Result<std::optional<jose::JwkSet>> pinned_trust_anchor_keys(const Config& config,
                                                              storage::FederationStore& store,
@@ -117,7 +105,7 @@ Result<WalkResult> run_collection_walk(const Config& config, storage::Federation
     // through but libcurl cannot use (an unreadable ca_file).
     std::unique_ptr<fetch::HttpFetcher> fetcher;
     try {
-        fetcher = std::make_unique<fetch::HttpFetcher>(fetch_config_of(config));
+        fetcher = std::make_unique<fetch::HttpFetcher>(fetch::fetch_config_from(config));
     } catch (const std::invalid_argument& invalid) {
         return Error::invalid_request(invalid.what());
     }

@@ -123,9 +123,6 @@ Result<WalkResult> walk_and_publish(storage::FederationStore& store,
                                     const EntityId& trust_anchor, const Clock& clock,
                                     const WalkOptions& options);
 
-/// Builds the fetcher settings of a loaded configuration (`[fetch]` and `allow_http`).
-fetch::FetchConfig fetch_config_of(const Config& config);
-
 /// Reads the keys a walk from `trust_anchor` pins. For the anchor `domain`
 /// these are the `jwks` of this instance's published Entity Configuration,
 /// and for another anchor the `jwks_file` of its `[[resolve.trust_anchors]]`

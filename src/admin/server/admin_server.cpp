@@ -2,8 +2,6 @@
 // federation store, listeners, background work and signal handling.
 #include "admin/server/admin_server.h"
 
-#include "admin/federation_signing.h"
-
 #include "admin/api/admin_api.h"
 #include "admin/api/admin_routes.h"
 #include "admin/api/web_security.h"
@@ -14,6 +12,7 @@
 #include "admin/session_store.h"
 #include "common/logging.h"
 #include "federation/signing_keys.h"
+#include "fetch/configured_fetch.h"
 #include "fetch/http_fetcher.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -113,7 +112,7 @@ Result<void> AdminProcess::open_dependencies() {
     store_ = std::make_unique<storage::FederationStore>(*key_value_store_);
 
     try {
-        fetcher_ = std::make_unique<fetch::HttpFetcher>(admin_fetch_config(config_));
+        fetcher_ = std::make_unique<fetch::HttpFetcher>(fetch::fetch_config_from(config_));
     } catch (const std::invalid_argument& error) {
         return Error::invalid_request(error.what());
     }

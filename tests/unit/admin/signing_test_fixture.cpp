@@ -5,6 +5,7 @@
 #include "admin/migrations.h"
 #include "common/json.h"
 #include "federation/entity_statement.h"
+#include "fetch/configured_fetch.h"
 #include "jose/jws.h"
 
 #include <boost/json/serialize.hpp>
@@ -189,7 +190,7 @@ void SigningTest::SetUp() {
     jose::JwkSet verification_keys;
     ASSERT_TRUE(verification_keys.add(key->public_key()).has_value());
     keys_.emplace(federation::SigningKeys{*key, verification_keys, 1, {}});
-    fetcher_ = std::make_unique<fetch::HttpFetcher>(admin_fetch_config(config_));
+    fetcher_ = std::make_unique<fetch::HttpFetcher>(fetch::fetch_config_from(config_));
 
     // With PostgreSQL the federation data goes to Redis, when there is one.
     if (GetParam() == DatabaseEngine::kPostgres) {
