@@ -1,12 +1,13 @@
 # Black-box: `kill -9` of inmor-admin under concurrent writes, then durable and
 # published data must agree (admin_crash_test); hostile input to the admin API
 # (admin_break_test); slow subordinates leaving the API responsive
-# (admin_slow_test). Each runs on SQLite with the embedded federation store,
+# (admin_slow_test); entities the admin must reject (admin_subordinate_test).
+# Each runs on SQLite with the embedded federation store,
 # and on PostgreSQL (INMOR_TEST_DATABASE_URL, a schema of its own) with a
 # redis-server of its own; the PostgreSQL run reports skipped without the URL.
 # Subordinates are real HTTP servers on loopback signing with jwcrypto
 # (tests/interop/.venv, from scripts/install-test-tools.sh).
-foreach(suite crash break slow)
+foreach(suite crash break slow subordinate)
     foreach(backend sqlite postgres)
         set(name integration.admin_${suite}.${backend})
         add_test(NAME ${name}
