@@ -36,7 +36,7 @@ namespace inmor::admin::api {
 
 /// What every handler may use: the configuration and the long-lived parts of
 /// the running admin. Built once by `inmor-admin serve`; all members outlive
-/// every request. SigningKeys are read once at start (SIGHUP reloads them).
+/// every request. SigningKeys are read once at start; a key change needs a restart.
 struct AdminServices {
     const Config& config;
     Database& database;
