@@ -81,10 +81,11 @@ void AdminMetrics::render(std::string& out) const {
     out += "# TYPE inmor_admin_subordinates_held_total counter\n";
     out += "inmor_admin_subordinates_held_total " + std::to_string(held_) + "\n";
 
-    out += "# HELP inmor_admin_scheduler_runs_total Scheduler job runs by job and result.\n";
+    // The label is `task`, because Prometheus keeps `job` for the scrape job.
+    out += "# HELP inmor_admin_scheduler_runs_total Scheduler runs by task and result.\n";
     out += "# TYPE inmor_admin_scheduler_runs_total counter\n";
     for (const auto& [labels, count] : scheduler_runs_) {
-        out += "inmor_admin_scheduler_runs_total{job=\"" + labels.first + "\",result=\"" +
+        out += "inmor_admin_scheduler_runs_total{task=\"" + labels.first + "\",result=\"" +
                labels.second + "\"} " + std::to_string(count) + "\n";
     }
 }

@@ -3,6 +3,7 @@
 #include "admin/server/background_work.h"
 
 #include "admin/admin_metrics.h"
+#include "admin/expiry_metrics.h"
 #include "admin/healing.h"
 #include "admin/scheduler.h"
 #include "collection/collection_walk.h"
@@ -45,6 +46,7 @@ std::function<bool()> collection_walk_job(const api::AdminServices& services) {
 Result<std::unique_ptr<BackgroundWork>> start_background_work(const api::AdminServices& services,
                                                               http::Metrics& metrics) {
     register_admin_metrics(metrics);
+    register_expiry_gauges(services, metrics);
 
     // Healing failures are logged, not fatal, because the admin must come up so
     // that an operator can repair what healing could not.

@@ -847,6 +847,16 @@ class AdminApiTest(unittest.TestCase):
 
         self.assertIn('inmor_http_requests_total{route="/api/v1/auth/me",status="200"}', text)
 
+    def test_metrics_include_durable_data_gauges(self):
+        connection = http.client.HTTPConnection("127.0.0.1", self.metrics_port, timeout=10)
+        self.addCleanup(connection.close)
+        connection.request("GET", "/metrics")
+        text = connection.getresponse().read().decode()
+
+        self.assertIn("# TYPE inmor_admin_subordinates_pending gauge", text)
+        self.assertIn("\ninmor_admin_subordinates_pending 0\n", text)
+        self.assertIn("# TYPE inmor_admin_scheduler_runs_total counter", text)
+
 
 class ServeStartTest(unittest.TestCase):
     """Start-up checks and signals of `inmor-admin serve` (on SQLite)."""
