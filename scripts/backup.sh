@@ -84,7 +84,7 @@ backup_files() {
     private_key="$(taconfig_value "$config" "" private_key)"
     public_keys="$(taconfig_value "$config" "" public_keys_dir)"
     historical_keys="${HISTORICAL_KEYS_DIR:-$(taconfig_value "$config" "" historical_keys_dir)}"
-    copy_file taconfig.toml "$(taconfig_resolve_path "$config" "$(basename "$config")")"
+    copy_file taconfig.toml "$(taconfig_resolve_path "$config" "$(basename -- "$config")")"
     copy_file private.json "$(taconfig_resolve_path "$config" "${private_key:-private.json}")"
     copy_file publickeys "$(taconfig_resolve_path "$config" "${public_keys:-publickeys}")"
     copy_file historical_keys \

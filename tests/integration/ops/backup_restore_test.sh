@@ -122,10 +122,10 @@ TOML
 "$bin/inmor-keygeneration" --type=ES256 --output="$instance" >/dev/null
 # A second key, retired at once, so the historical keys JWT is not empty.
 "$bin/inmor-keygeneration" --type=ES256 --output="$work/old-key" >/dev/null
-old_kid="$(basename "$(ls "$work/old-key/publickeys/")" .json)"
+old_kid="$(basename -- "$(ls "$work/old-key/publickeys/")" .json)"
 "$bin/inmor-keygeneration" --retire "$work/old-key/publickeys/$old_kid.json" \
     --output="$instance" --revoked superseded >/dev/null
-current_kid="$(basename "$(ls "$instance/publickeys/")" .json)"
+current_kid="$(basename -- "$(ls "$instance/publickeys/")" .json)"
 
 admin migrate >/dev/null
 INMOR_ADMIN_PASSWORD=first-password-0123 admin setup_admin --username operator --noinput
