@@ -189,7 +189,7 @@ const std::string& process_lock_owner() {
             }
         } else {
             // NOTE: without random bytes the owner is only as unique as the
-            // process id and start time, which still tells replicas apart.
+            // process id and start time, which still distinguishes replicas.
             token = std::to_string(::getpid()) + "-" + std::to_string(now_ms());
         }
         return token;

@@ -117,7 +117,7 @@ struct ResolveServiceOptions {
 };
 
 /// A random token made once per process: the default lock owner of every
-/// ResolveService in it, so a service built again on reload still knows the
+/// ResolveService in it, so a service built again on reload still recognises the
 /// locks of the one before.
 const std::string& process_lock_owner();
 

@@ -34,8 +34,8 @@ class HttpFetcher;
 
 namespace inmor::admin::api {
 
-/// What every handler may use: the configuration and the long-lived parts of
-/// the running admin. Built once by `inmor-admin serve`; all members outlive
+/// The configuration and the long-lived parts of the running admin, shared by
+/// every handler. Built once by `inmor-admin serve`; all members outlive
 /// every request. SigningKeys are read once at start; a key change needs a restart.
 struct AdminServices {
     const Config& config;
@@ -54,12 +54,12 @@ struct Caller {
     std::string session_id;
 };
 
-/// One authenticated request as a handler sees it.
+/// One authenticated request, as passed to a handler.
 struct ApiCall {
     const http::Request& request;
     /// Placeholders of the route pattern: "/subordinates/{id}" gives {"id", "7"}.
     std::map<std::string, std::string> path_params;
-    /// Who is calling, for audit entries: username, "session" or "api_key",
+    /// The caller, for audit entries: username, "session" or "api_key",
     /// client address.
     AuditActor actor;
     /// The authenticated account; user_id 0 on /auth/* routes, which run

@@ -100,7 +100,7 @@ Result<std::vector<Reply>> pipeline(redisContext* context, const std::vector<Com
     return replies;
 }
 
-/// Whether an error reply says Redis cannot serve yet but will: it is still
+/// Checks whether an error reply means Redis cannot serve yet but will soon: it is still
 /// loading its data after a restart (LOADING), runs a long script (BUSY), or
 /// a replica has lost its primary (MASTERDOWN, TRYAGAIN).
 bool transient_error_reply(std::string_view text) {
@@ -110,7 +110,7 @@ bool transient_error_reply(std::string_view text) {
     return false;
 }
 
-/// The Error for an error reply: unavailable (503) when it is transient,
+/// Converts an error reply to an Error: unavailable (503) when it is transient,
 /// otherwise a server error.
 Error error_reply(const redisReply& reply, std::string_view what) {
     const std::string text = reply_text(reply);

@@ -141,7 +141,7 @@ private:
     sqlite3_stmt* statement_;
 };
 
-// Which file a path names: device and inode. A writer that deletes the
+// The identity of the file a path names: device and inode. A writer that deletes the
 // store and creates it again makes a new file under the same path, which
 // open connections never see, so the path is compared with what they opened.
 struct FileId {
@@ -191,7 +191,7 @@ public:
     /// behind after a call returns.
     bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
-    /// The file this connection opened, when it could be told.
+    /// The file this connection opened, when it could be read.
     const std::optional<FileId>& file_id() const { return file_id_; }
 
     /// Runs SQL without parameters (schema, pragmas, transaction control).
