@@ -242,6 +242,8 @@ async function visit(page, base, path) {
     } else {
         await page.goto(target);
     }
+    // A hash change keeps the old view on screen until the router renders the new one.
+    await page.waitForSelector(`main[data-route-path="${path}"]`, { timeout: kTimeoutMs });
     await settle(page);
 }
 
@@ -404,7 +406,7 @@ async function runFlows(browser, env) {
 
     await check('issue a trust mark and show it decoded', async () => {
         await visit(page, base, '/trustmarks');
-        await page.getByLabel('Trust mark type').selectOption({ label: markType });
+        await page.getByLabel('Trust mark type', { exact: true }).selectOption({ label: markType });
         await page.getByLabel('Entity ID of the holder').fill(leaf.entityId);
         await expectWorkingThen(page, () => page.getByRole('button', { name: 'Issue' }).click(),
             successText(page, 'Trust mark issued.'));
