@@ -106,11 +106,23 @@ ActionResult<json::object> with_forced_metadata(json::object metadata,
 ActionError fetch_failed(const std::string& entityid, const fetch::FetchError& error) {
     using Kind = fetch::FetchErrorKind;
     const std::string where = "entityid: the entity configuration of " + entityid;
+    // A redirect leads to a URL the operator did not enter, so the message
+    // states how many redirects came before it.
+    const std::string after_redirects =
+        error.redirects == 0 ? ""
+                             : " after " + std::to_string(error.redirects) +
+                                   (error.redirects == 1 ? " redirect" : " redirects");
     switch (error.kind) {
     case Kind::kInvalidUrl:
+        // An invalid redirect target is the entity's fault, not the request's.
+        if (error.redirects > 0) {
+            return {422, where + " was not fetched" + after_redirects + ": " + error.message,
+                    std::nullopt};
+        }
         return {400, where + " has no valid URL: " + error.message, std::nullopt};
     case Kind::kRefusedByGuard:
-        return {422, where + " was not fetched: " + error.message, std::nullopt};
+        return {422, where + " was not fetched" + after_redirects + ": " + error.message,
+                std::nullopt};
     case Kind::kBodyTooLarge:
         return {502, where + " is larger than fetch.max_body_bytes: " + error.message,
                 std::nullopt};

@@ -25,7 +25,8 @@ struct CheckedEntity {
 };
 
 /// Maps a fetch failure to the status that fits it, naming the entity: 400
-/// for an invalid URL, 422 for an address the guard rejects, 502 otherwise.
+/// for an invalid URL of the entity itself, 422 for an address the guard
+/// rejects or an invalid redirect target, 502 otherwise.
 ActionError fetch_failed(const std::string& entityid, const fetch::FetchError& error);
 
 /// Fetches `{entityid}/.well-known/openid-federation` (a trailing slash of

@@ -47,6 +47,9 @@ struct FetchError {
     std::string body;
     /// The server's Retry-After for a 429 or 503, when it sent one.
     std::optional<std::chrono::seconds> retry_after;
+    /// Redirects followed before the hop that failed: 0 when the requested
+    /// URL itself failed, more when a redirect led to the failing URL.
+    int redirects = 0;
 
     /// True for failures that may pass when tried again later: 5xx and 429
     /// statuses, failed connections and transfers, timeouts and temporary

@@ -190,17 +190,25 @@ FetchResult<FetchResponse> HttpFetcher::fetch_once(const FetchRequest& request,
         exchange_request.form_body = encode_form(request.form);
     }
 
+    // Every error carries the number of redirects followed before its hop,
+    // so a caller can tell a bad redirect from a bad URL of its own.
+    int redirects = 0;
+    auto failed = [&redirects](FetchError error) {
+        error.redirects = redirects;
+        return error;
+    };
+
     std::string url = request.url;
-    for (int redirects = 0;; ++redirects) {
+    for (;; ++redirects) {
         // Each hop is parsed, resolved and checked on its own, and gets what
         // is left of the call's total_timeout.
         FetchResult<ParsedFetchUrl> parsed = parse_fetch_url(url, config_.allow_http);
         if (!parsed) {
-            return parsed.error();
+            return failed(parsed.error());
         }
         std::chrono::milliseconds left = time_left(deadline);
         if (left.count() <= 0) {
-            return deadline_passed(request.url, parsed->url, config_.total_timeout);
+            return failed(deadline_passed(request.url, parsed->url, config_.total_timeout));
         }
         std::chrono::milliseconds connect_timeout = std::min(config_.connect_timeout, left);
         FetchResult<FetchTarget> target =
@@ -208,13 +216,14 @@ FetchResult<FetchResponse> HttpFetcher::fetch_once(const FetchRequest& request,
         if (!target) {
             impl_->log->debug("fetch refused url={} kind={}", url,
                               fetch_error_kind_name(target.error().kind));
-            return target.error();
+            return failed(target.error());
         }
 
         // The lookup used part of the time: the exchange gets what is left.
         left = time_left(deadline);
         if (left.count() <= 0) {
-            return deadline_passed(request.url, target->url.url, config_.total_timeout);
+            return failed(
+                deadline_passed(request.url, target->url.url, config_.total_timeout));
         }
         ExchangeSettings settings{std::min(config_.connect_timeout, left), left,
                                   config_.max_body_bytes, impl_->extra_certificates.get()};
@@ -222,20 +231,22 @@ FetchResult<FetchResponse> HttpFetcher::fetch_once(const FetchRequest& request,
         FetchResult<Exchange> exchange =
             perform_exchange(lease.get(), *target, exchange_request, settings);
         if (!exchange) {
-            return exchange.error();
+            return failed(exchange.error());
         }
         const std::string& hop_url = target->url.url;
 
         if (is_redirect(exchange->status) && !exchange->location.empty()) {
             if (redirects >= config_.max_redirects) {
-                return make_error(FetchErrorKind::kTooManyRedirects, hop_url,
-                                  "fetching " + request.url + " failed: more than " +
-                                      std::to_string(config_.max_redirects) + " redirects");
+                return failed(make_error(FetchErrorKind::kTooManyRedirects, hop_url,
+                                         "fetching " + request.url + " failed: more than " +
+                                             std::to_string(config_.max_redirects) +
+                                             " redirects"));
             }
             std::optional<std::string> next = redirect_target(hop_url, exchange->location);
             if (!next) {
-                return make_error(FetchErrorKind::kInvalidResponse, hop_url,
-                                  "fetching " + hop_url + " failed: invalid Location header");
+                return failed(make_error(FetchErrorKind::kInvalidResponse, hop_url,
+                                         "fetching " + hop_url +
+                                             " failed: invalid Location header"));
             }
             // 303, and 301/302 after a POST, continue as GET (RFC 9110).
             if (exchange->status == 303 ||
@@ -256,11 +267,11 @@ FetchResult<FetchResponse> HttpFetcher::fetch_once(const FetchRequest& request,
             error.http_status = exchange->status;
             error.body = std::move(exchange->body);
             error.retry_after = exchange->retry_after;
-            return error;
+            return failed(std::move(error));
         }
         if (request.expect_text && !is_valid_utf8(exchange->body)) {
-            return make_error(FetchErrorKind::kInvalidUtf8, hop_url,
-                              "fetching " + hop_url + " failed: body is not valid UTF-8");
+            return failed(make_error(FetchErrorKind::kInvalidUtf8, hop_url,
+                                     "fetching " + hop_url + " failed: body is not valid UTF-8"));
         }
 
         FetchResponse response;

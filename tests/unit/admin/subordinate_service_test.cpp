@@ -264,6 +264,24 @@ TEST_P(SubordinateServiceTest, RedirectToAPrivateAddressIsRefusedByTheGuard) {
     EXPECT_NE(response.body.find("not in fetch.allowed_networks"), std::string::npos)
         << response.body;
     EXPECT_EQ(server_->hits(entity_->path), 1);
+    EXPECT_NE(response.body.find("after 1 redirect"), std::string::npos) << response.body;
+}
+
+TEST_P(SubordinateServiceTest, RedirectToHttpIs422) {
+    // The entity id is valid, so an http redirect target is a 422 about the
+    // entity, not a 400 about the request.
+    http::Response redirect;
+    redirect.status = 302;
+    redirect.add_header("Location", "http://127.0.0.1:" + std::to_string(server_->port()) +
+                                        "/rp1/.well-known/openid-federation");
+    server_->serve(entity_->path, redirect);
+
+    http::Response response = create(subordinate_body(*entity_));
+
+    EXPECT_EQ(response.status, 422u);
+    EXPECT_NE(response.body.find("after 1 redirect"), std::string::npos) << response.body;
+    EXPECT_NE(response.body.find("scheme must be https"), std::string::npos) << response.body;
+    EXPECT_EQ(server_->hits(entity_->path), 1);
 }
 
 TEST_P(SubordinateServiceTest, UnknownIdsAre404) {

@@ -288,6 +288,7 @@ TEST_F(HttpFetcherTest, RetryAfterWaitsStopAtTheDeadline) {
     ASSERT_FALSE(response.has_value());
     EXPECT_EQ(response.error().kind, FetchErrorKind::kHttpStatus);
     EXPECT_EQ(response.error().http_status, 503);
+    EXPECT_EQ(response.error().redirects, 0);
     EXPECT_EQ(attempts("stalled"), 2);
     EXPECT_GE(seconds_since(start), 0.9);
     EXPECT_LT(seconds_since(start), 1.5 + 0.5);
@@ -406,6 +407,7 @@ TEST_F(HttpFetcherTest, StopsAfterMaxRedirects) {
     ASSERT_FALSE(response.has_value());
     EXPECT_EQ(response.error().kind, FetchErrorKind::kTooManyRedirects);
     EXPECT_EQ(response.error().url, server_.url("/loop?n=3"));
+    EXPECT_EQ(response.error().redirects, 3);
 }
 
 TEST_F(HttpFetcherTest, SlowRedirectChainEndsAtTheDeadline) {
@@ -457,6 +459,7 @@ TEST_F(HttpFetcherTest, RedirectToRefusedSchemeFails) {
 
     ASSERT_FALSE(response.has_value());
     EXPECT_EQ(response.error().kind, FetchErrorKind::kInvalidUrl);
+    EXPECT_EQ(response.error().redirects, 1);
 }
 
 TEST_F(HttpFetcherTest, RejectsInvalidUtf8WhenTextExpected) {
