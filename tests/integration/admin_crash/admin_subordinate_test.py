@@ -4,7 +4,9 @@ in authority_hints, a signature by another key, an unreachable entity and a
 body over fetch.max_body_bytes. Each gets a 4xx or 502 naming the problem, and
 nothing is stored or published. A redirect to a refused address needs the
 address guard on, so https: tests/unit/admin (subordinate_service_test) runs
-that case against an HTTPS server on 127.0.0.1."""
+that case against an HTTPS server on 127.0.0.1, and
+tests/integration/admin_redirect against the running admin in a network
+namespace of its own."""
 
 import http.server
 import json

@@ -384,11 +384,13 @@ class AdminRedirectTest(unittest.TestCase):
         return "".join(path.read_text(errors="replace") for path in self.deployment.logs
                        if path.name.startswith("admin-"))
 
-    def assert_guard_refusal(self, reply, address, category, field="entityid"):
+    def assert_guard_refusal(self, reply, address, category, field="entityid", redirects=1):
         self.assertEqual(reply.status, 422, reply.body)
         message = reply.json["message"]
         self.assertTrue(message.startswith(field + ":"), message)
-        self.assertIn(f"refused to fetch https://", message)
+        if field == "entityid":
+            self.assertIn(f"was not fetched after {redirects} redirect", message)
+        self.assertIn("refused to fetch https://", message)
         self.assertIn(f"address {address} is {category} and not in fetch.allowed_networks",
                       message)
         self.assertNotIn("could not be fetched", message)
@@ -448,7 +450,8 @@ class AdminRedirectTest(unittest.TestCase):
 
                 reply = self.register(entity)
 
-                self.assert_guard_refusal(reply, address, category)
+                self.assert_guard_refusal(reply, address, category,
+                                          redirects=2 if name == "second-hop" else 1)
                 self.assertIn(self.entities.entity_id(entity), reply.json["message"])
                 self.assertEqual(self.entities.hit_count(f"/{entity}{WELL_KNOWN}"), 1)
                 self.assert_nothing_written(before, entity)
@@ -467,23 +470,44 @@ class AdminRedirectTest(unittest.TestCase):
                 reply = self.deployment.api("POST", "/subordinates/fetch-config",
                                             {"entityid": self.entities.entity_id(entity)})
 
-                self.assert_guard_refusal(reply, address, category)
+                self.assert_guard_refusal(reply, address, category,
+                                          redirects=2 if name == "second-hop" else 1)
                 self.assertEqual(self.entities.hit_count(f"/{entity}{WELL_KNOWN}"), 1)
                 self.assert_nothing_written(before, entity)
 
-    def test_fetch_config_rejects_jwks_uri_redirect(self):
-        self.entities.redirect("/keys-moved", 302,
-                               f"https://169.254.169.254:{self.trap.port}/keys")
-        self.entities.set_jwks_uri("preview-jwks", self.entities.base() + "/keys-moved")
+    def test_create_rejects_redirect_to_http(self):
+        # allow_http is off, so the scheme alone rejects the target.
+        self.redirect_entity("downgrade", 302, "http://10.0.0.1:{trap}" + WELL_KNOWN)
         before = self.snapshot()
 
-        reply = self.deployment.api("POST", "/subordinates/fetch-config",
-                                    {"entityid": self.entities.entity_id("preview-jwks")})
+        reply = self.register("downgrade")
 
-        self.assert_guard_refusal(reply, "169.254.169.254", "link-local",
-                                  field="metadata.openid_relying_party.jwks_uri")
+        self.assertEqual(reply.status, 422, reply.body)
+        message = reply.json["message"]
+        self.assertTrue(message.startswith("entityid:"), message)
+        self.assertIn("was not fetched after 1 redirect", message)
+        self.assertIn(f"invalid URL http://10.0.0.1:{self.trap.port}", message)
+        self.assertIn("scheme must be https (allow_http is off)", message)
+        self.assertEqual(self.entities.hit_count(f"/downgrade{WELL_KNOWN}"), 1)
+        self.assert_nothing_written(before, "downgrade")
+
+    def test_fetch_config_rejects_private_jwks_uri(self):
+        trap = self.trap.port
+        self.entities.redirect("/keys-moved", 302, f"https://169.254.169.254:{trap}/keys")
+        cases = [("preview-jwks-redirect", self.entities.base() + "/keys-moved"),
+                 ("preview-jwks-direct", f"https://169.254.169.254:{trap}/keys")]
+        for name, jwks_uri in cases:
+            with self.subTest(case=name):
+                self.entities.set_jwks_uri(name, jwks_uri)
+                before = self.snapshot()
+
+                reply = self.deployment.api("POST", "/subordinates/fetch-config",
+                                            {"entityid": self.entities.entity_id(name)})
+
+                self.assert_guard_refusal(reply, "169.254.169.254", "link-local",
+                                          field="metadata.openid_relying_party.jwks_uri")
+                self.assert_nothing_written(before, name)
         self.assertEqual(self.entities.hit_count("/keys-moved"), 1)
-        self.assert_nothing_written(before, "preview-jwks")
 
     def test_renew_and_update_reject_redirect(self):
         created = self.register("turncoat")

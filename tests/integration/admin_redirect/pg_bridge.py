@@ -20,8 +20,8 @@ import urllib.parse
 
 
 def loopback_address(database_url):
-    """Return (host, port) of a postgresql:// URL, or exit when the host is
-    not a loopback address: the bridge carries nothing anywhere else."""
+    """Return (host, port) of a postgresql:// URL. Exit when the host is not
+    a loopback address, because the bridge must connect nowhere else."""
     parts = urllib.parse.urlsplit(database_url)
     host = parts.hostname or ""
     if host == "localhost":
@@ -52,8 +52,8 @@ def copy_stream(source, target):
 
 
 def serve(listener, connect):
-    """Accept forever; each connection gets a peer from `connect` and two
-    threads that copy the bytes each way."""
+    """Accept connections forever. Each one gets a peer from `connect` and
+    two threads that copy the bytes each way."""
     while True:
         client, _ = listener.accept()
         try:
