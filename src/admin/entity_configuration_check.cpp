@@ -100,18 +100,23 @@ ActionResult<json::object> with_forced_metadata(json::object metadata,
     return metadata;
 }
 
+// " after N redirects" when the failing URL was reached by redirects, since
+// the operator did not enter that URL; empty otherwise.
+std::string redirects_before(const fetch::FetchError& error) {
+    if (error.redirects == 0) {
+        return "";
+    }
+    return " after " + std::to_string(error.redirects) +
+           (error.redirects == 1 ? " redirect" : " redirects");
+}
+
 }  // namespace
 
 // Each fetch failure as the status that fits it, naming the entity.
 ActionError fetch_failed(const std::string& entityid, const fetch::FetchError& error) {
     using Kind = fetch::FetchErrorKind;
     const std::string where = "entityid: the entity configuration of " + entityid;
-    // A redirect leads to a URL the operator did not enter, so the message
-    // states how many redirects came before it.
-    const std::string after_redirects =
-        error.redirects == 0 ? ""
-                             : " after " + std::to_string(error.redirects) +
-                                   (error.redirects == 1 ? " redirect" : " redirects");
+    const std::string after_redirects = redirects_before(error);
     switch (error.kind) {
     case Kind::kInvalidUrl:
         // An invalid redirect target is the entity's fault, not the request's.
@@ -303,9 +308,12 @@ ActionResult<json::object> preview_entity_configuration(const AdminServices& ser
         fetch::FetchResult<fetch::FetchResponse> keys =
             services.fetcher.get(location, "application/json", true);
         if (!keys) {
+            // The jwks_uri comes from the entity, so an invalid one is the
+            // entity's fault (422), not the request's.
             ActionError error = fetch_failed(entityid, keys.error());
-            error.message = "metadata." + std::string(entity_type) +
-                            ".jwks_uri: " + keys.error().message;
+            error.status = error.status == 400 ? 422 : error.status;
+            error.message = "metadata." + std::string(entity_type) + ".jwks_uri: not fetched" +
+                            redirects_before(keys.error()) + ": " + keys.error().message;
             return error;
         }
         Result<json::object> parsed = parse_json_object(keys->body, "jwks_uri");

@@ -65,8 +65,8 @@ ActionResult<CheckedEntity> check_entity(const AdminServices& services,
 /// {jwt, payload}, metadata, jwks, authority_hints, trust_marks}`. Each entity
 /// type's `jwks_uri` is fetched too and its keys added to that type's
 /// metadata as `jwks` (when it has none). 400 for an invalid entity
-/// identifier, 422 for a rejected address or an unreadable statement, 502
-/// when the entity cannot be fetched.
+/// identifier, 422 for a rejected address, an invalid `jwks_uri` or an
+/// unreadable statement, 502 when the entity cannot be fetched.
 ActionResult<boost::json::object> preview_entity_configuration(const AdminServices& services,
                                                                const std::string& entityid);
 

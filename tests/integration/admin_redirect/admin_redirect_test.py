@@ -1,14 +1,16 @@
-"""Subordinate create and fetch-config on the running `inmor-admin serve` must
-reject an entity whose configuration server redirects to a private,
-loopback, link-local or metadata address, and write nothing.
+"""Subordinate create, update, renew and fetch-config on the running
+`inmor-admin serve` must reject an entity whose configuration server
+redirects to a private, loopback, link-local or metadata address, with a 422
+naming the address, and write nothing.
 
 Runs only inside the network namespace that netns_test.sh creates: loopback
 only, with 10.0.0.1, 192.168.1.1 and 169.254.169.254 added to lo. The admin
-runs with allow_http off, the entity server speaks https with a test CA
+runs with allow_http off, because allow_http = true lets the fetcher connect
+to every address. The entity server speaks https with a test CA
 (fetch.ca_file), and fetch.allowed_networks admits only 127.0.0.1, so the
-address guard is on for every hop. A trap listener on every redirect target
-and a packet capture on lo show that the admin never opened a connection to
-a refused address.
+address guard checks every hop. A trap listener on every redirect target and
+a packet capture on lo show that the admin never opened a connection to a
+rejected address.
 """
 
 import collections
@@ -218,8 +220,8 @@ class EntityServer:
 
 
 class TrapListener:
-    """A dual-stack listener on every address of the namespace: the port the
-    redirects name. It records each accepted connection."""
+    """A dual-stack listener, on all addresses of the namespace, for the port
+    that every redirect names. It records each accepted connection."""
 
     def __init__(self):
         self.socket = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
@@ -494,9 +496,13 @@ class AdminRedirectTest(unittest.TestCase):
     def test_fetch_config_rejects_private_jwks_uri(self):
         trap = self.trap.port
         self.entities.redirect("/keys-moved", 302, f"https://169.254.169.254:{trap}/keys")
-        cases = [("preview-jwks-redirect", self.entities.base() + "/keys-moved"),
-                 ("preview-jwks-direct", f"https://169.254.169.254:{trap}/keys")]
-        for name, jwks_uri in cases:
+        field = "metadata.openid_relying_party.jwks_uri"
+        # (entity name, jwks_uri, expected words after "FIELD: not fetched")
+        cases = [("preview-jwks-redirect", self.entities.base() + "/keys-moved",
+                  " after 1 redirect: refused to fetch"),
+                 ("preview-jwks-direct", f"https://169.254.169.254:{trap}/keys",
+                  ": refused to fetch")]
+        for name, jwks_uri, words in cases:
             with self.subTest(case=name):
                 self.entities.set_jwks_uri(name, jwks_uri)
                 before = self.snapshot()
@@ -504,10 +510,24 @@ class AdminRedirectTest(unittest.TestCase):
                 reply = self.deployment.api("POST", "/subordinates/fetch-config",
                                             {"entityid": self.entities.entity_id(name)})
 
-                self.assert_guard_refusal(reply, "169.254.169.254", "link-local",
-                                          field="metadata.openid_relying_party.jwks_uri")
+                self.assert_guard_refusal(reply, "169.254.169.254", "link-local", field=field)
+                self.assertIn(f"{field}: not fetched{words}", reply.json["message"])
                 self.assert_nothing_written(before, name)
         self.assertEqual(self.entities.hit_count("/keys-moved"), 1)
+
+    def test_fetch_config_rejects_http_jwks_uri(self):
+        self.entities.set_jwks_uri("preview-jwks-http", f"http://10.0.0.1:{self.trap.port}/keys")
+        before = self.snapshot()
+
+        reply = self.deployment.api("POST", "/subordinates/fetch-config",
+                                    {"entityid": self.entities.entity_id("preview-jwks-http")})
+
+        self.assertEqual(reply.status, 422, reply.body)
+        message = reply.json["message"]
+        self.assertTrue(message.startswith("metadata.openid_relying_party.jwks_uri: not fetched:"),
+                        message)
+        self.assertIn("scheme must be https (allow_http is off)", message)
+        self.assert_nothing_written(before, "preview-jwks-http")
 
     def test_renew_and_update_reject_redirect(self):
         created = self.register("turncoat")
