@@ -1,7 +1,8 @@
 // A fresh trust anchor for the browser tests. The built binaries (INMOR_BIN_DIR) run in a
 // temporary folder with their own keys, SQLite admin database and embedded federation
 // store. `inmor-admin serve` serves the built web UI at / and `inmor` serves the
-// federation endpoints, each on a free 127.0.0.1 port. Nothing is built here.
+// federation endpoints, each on a free 127.0.0.1 port. The admin's
+// federation_server_url names that inmor, so the dashboard shows it. Nothing is built here.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -128,6 +129,7 @@ export async function startInstance({ binDir, uiDir, username, password }) {
         'secret_key = "browser-test-secret-key-not-for-production"',
         'session_cookie_secure = false',
         `csrf_trusted_origins = ["${adminUrl}"]`,
+        `federation_server_url = "${anchor}"`,
         `ui_dir = "${uiDir}"`,
         '',
     ].join('\n'));
