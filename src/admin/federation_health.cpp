@@ -102,9 +102,8 @@ json::object federation_health_json(const FederationHealth& health) {
     body["url"] = health.configured ? json::value(health.url) : json::value(nullptr);
     body["http_status"] =
         health.http_status != 0 ? json::value(health.http_status) : json::value(nullptr);
-    body["latency_ms"] = health.configured && health.http_status != 0
-                             ? json::value(health.latency_ms)
-                             : json::value(nullptr);
+    body["latency_ms"] =
+        health.reachable ? json::value(health.latency_ms) : json::value(nullptr);
     body["error"] = health.error.empty() ? json::value(nullptr) : json::value(health.error);
     return body;
 }

@@ -53,7 +53,8 @@ struct FederationHealth {
     boost::json::value health;
     /// Body of /status when it is a JSON object, else null.
     boost::json::value status;
-    /// Round-trip time of the /health request in milliseconds.
+    /// Round-trip time of the /health request in milliseconds; sent only when
+    /// the server was reachable.
     std::int64_t latency_ms = 0;
     /// Reason the server is not healthy or /status is missing. Empty when both
     /// requests succeeded.
@@ -61,8 +62,9 @@ struct FederationHealth {
 };
 
 /// The JSON the admin API sends: {configured, url, reachable, healthy,
-/// http_status, health, status, latency_ms, error}. url, http_status,
-/// latency_ms and error are null when they do not apply.
+/// http_status, health, status, latency_ms, error}. url is null when not
+/// configured, http_status when no status code arrived, latency_ms when the
+/// server was not reachable and error when there is none.
 boost::json::object federation_health_json(const FederationHealth& health);
 
 /// Checks the configured federation server. Thread-safe: one probe serves

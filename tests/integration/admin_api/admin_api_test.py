@@ -1132,8 +1132,11 @@ class FederationHealthTest(unittest.TestCase):
 
         self.assertTrue(health["reachable"])
         self.assertFalse(health["healthy"])
+        self.assertIsNone(health["http_status"])
+        self.assertIsInstance(health["latency_ms"], int)
         self.assertIsNone(health["status"])
         self.assertIn(f"{url}/health", health["error"])
+        self.assertIn("larger than 262144 bytes", health["error"])
         self.assertIn("redirect", health["error"])
 
     def test_non_json_status_is_reported(self):

@@ -735,6 +735,26 @@ async function runTotp(browser, base) {
     await context.close();
 }
 
+// After the views: once inmor is stopped, the dashboard must show it as down. Nothing
+// that runs later needs the federation server.
+async function runFederationServerDown(browser, instance) {
+    const { context, page } = await newContext(browser, 1280);
+    await check('dashboard shows a stopped federation server as down', async () => {
+        await instance.stopInmor();
+        await signIn(page, instance.adminUrl);
+        await visit(page, instance.adminUrl, '/');
+        const state = page.getByTestId('federation-server-state');
+        await state.filter({ hasText: /^\s*down\s*$/ }).waitFor({ timeout: kTimeoutMs });
+        const message = (await page.getByTestId('federation-server-message').textContent()) ?? '';
+        if (!message.includes(`${instance.anchor}/health`)) {
+            fail(`the message does not name ${instance.anchor}/health: ${message}`);
+        }
+        await screenshot(page, 'dashboard-federation-server-down-1280');
+        await expectAccessible(page, 'dashboard-federation-server-down-1280');
+    });
+    await context.close();
+}
+
 const kChromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function launchBrowser() {
@@ -772,6 +792,8 @@ async function main() {
         const flows = await runFlows(browser, env);
         if (flows.loggedIn && kPart === 'main') {
             await runViews(browser, instance.adminUrl);
+            // Before TOTP enrolment, which makes a password-only sign-in impossible.
+            await runFederationServerDown(browser, instance);
             await runTotp(browser, instance.adminUrl);
         }
     } finally {
