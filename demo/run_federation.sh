@@ -88,6 +88,7 @@ metrics_listen = ""
 database_url = "${database_url}"
 secret_key = "$(openssl rand -hex 32)"
 session_cookie_secure = false
+federation_server_url = "http://127.0.0.1:${port}"
 
 [scheduler]
 enabled = true

@@ -78,6 +78,8 @@ secret_key = "$(openssl rand -hex 32)"
 # keep the default (true).
 session_cookie_secure = false
 ui_dir = "${ui_dist}"
+# The federation server whose /health and /status the dashboard shows.
+federation_server_url = "http://127.0.0.1:${port}"
 
 [scheduler]
 enabled = true
@@ -96,6 +98,7 @@ listen = "127.0.0.1:${admin_port}"
 secret_key = "$(openssl rand -hex 32)"
 session_cookie_secure = false
 ui_dir = "${ui_dist}"
+federation_server_url = "http://127.0.0.1:${port}"
 
 [scheduler]
 enabled = true

@@ -84,6 +84,10 @@ def main() -> int:
     check_file("docker-compose.yml", base)
     check_file("with prod", prod)
 
+    # The dashboard shows the federation server's health through this URL.
+    check(environment(base["services"]["admin"]).get("FEDERATION_SERVER_URL") == "http://ta:8080",
+          "docker-compose.yml: admin reaches ta at FEDERATION_SERVER_URL=http://ta:8080")
+
     services = prod["services"]
     for name, targets in PROD_MOUNTS.items():
         volumes = services[name].get("volumes") or []

@@ -297,6 +297,7 @@ void read_admin(TableReader& reader, AdminConfig& admin, const std::string& base
     table.read("session_cookie_secure", admin.session_cookie_secure);
     table.read("ui_dir", admin.ui_dir);
     table.read("audit_retention_days", admin.audit_retention_days);
+    table.read("federation_server_url", admin.federation_server_url);
     admin.ui_dir = resolve_path(admin.ui_dir, base_dir);
     table.collect_unknown(warnings);
 }
@@ -379,6 +380,7 @@ void apply_environment(Config& config, bool listen_given, bool admin_listen_give
         config.admin.csrf_trusted_origins = split_commas(origins);
     }
     if (const char* url = env("LOGIN_REDIRECT_URL")) config.admin.login_redirect_url = url;
+    if (const char* url = env("FEDERATION_SERVER_URL")) config.admin.federation_server_url = url;
     if (const char* level = env("RUST_LOG")) {
         if (std::string word = parse_log_level(level); !word.empty()) {
             config.log_level = word;
@@ -454,6 +456,14 @@ void validate(const Config& config) {
     if (!db.starts_with("sqlite:") && !db.starts_with("postgresql://") &&
         !db.starts_with("postgres://")) {
         fail("admin.database_url", "must be sqlite:PATH or postgresql://user:pass@host:port/db");
+    }
+    // The admin reaches its own federation server, often over plain http on a
+    // private network (http://ta:8080), so http is valid even without allow_http.
+    const auto& server_url = config.admin.federation_server_url;
+    if (!server_url.empty() && !EntityId::parse(server_url, true)) {
+        fail("admin.federation_server_url",
+             "must be an http(s) URL with a host and no query or fragment, e.g. "
+             "http://127.0.0.1:8080, or empty");
     }
     for (std::size_t i = 0; i < config.federation.authority_hints.size(); ++i) {
         if (!EntityId::parse(config.federation.authority_hints[i], config.allow_http)) {

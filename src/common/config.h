@@ -92,6 +92,10 @@ struct AdminConfig {
     bool session_cookie_secure = true;
     std::string ui_dir;  // absolute path, or empty
     std::int64_t audit_retention_days = 365;
+    /// Base URL of the federation server (`inmor`) whose /health and /status
+    /// the dashboard shows, e.g. "http://127.0.0.1:8080". Empty means not configured.
+    /// Environment override: FEDERATION_SERVER_URL.
+    std::string federation_server_url;
 };
 
 /// `[scheduler]`: periods in seconds.

@@ -25,6 +25,7 @@
 // | GET    /collection                  | ?limit&offset&entity_type&query        | CollectionPage                          |
 // | POST   /resolve                     | {sub, trust_anchor?, entity_type?: []} | ResolveResult                           |
 // | GET    /server/status               |                                        | ServerStatus                            |
+// | GET    /server/federation_health    |                                        | FederationHealth (always 200)           |
 // | POST   /server/entity               |                                        | publishes the entity configuration      |
 // | POST   /server/historical_keys      |                                        | publishes the historical keys JWT       |
 // | GET    /trustmarktypes              | ?limit&offset                          | {count, items: TrustMarkType[]}         |
@@ -191,6 +192,26 @@ export interface ServerStatus {
     entity_configuration: DecodedStatement | null;
     public_keys: JsonObject[];
     historical_keys: JsonObject | null;
+}
+
+/**
+ * The federation server's own /health and /status as the admin fetched them from
+ * `[admin] federation_server_url`. `configured` is false when that key is empty.
+ */
+export interface FederationHealth {
+    configured: boolean;
+    url: string | null;
+    /** True when /health returned any HTTP response. */
+    reachable: boolean;
+    /** True when /health returned 200 with {"status": "ok"}. */
+    healthy: boolean;
+    http_status: number | null;
+    /** Body of /health: JSON, or text when it was not JSON. */
+    health: JsonObject | string | null;
+    /** Body of /status (entity_id, version, keys, subordinates, trust_marks, collection). */
+    status: JsonObject | null;
+    latency_ms: number | null;
+    error: string | null;
 }
 
 export interface TrustMarkType {
@@ -524,6 +545,10 @@ export class ApiClient {
 
     serverStatus(): Promise<ServerStatus> {
         return this.request('GET', '/server/status');
+    }
+
+    federationHealth(): Promise<FederationHealth> {
+        return this.request('GET', '/server/federation_health');
     }
 
     publishEntity(): Promise<unknown> {

@@ -304,6 +304,13 @@ async function handleApi(request, response, path, query, session) {
     if (path === '/server/status') {
         return send(response, 200, serverStatus());
     }
+    if (path === '/server/federation_health') {
+        const { health, entity_configuration, public_keys, historical_keys, ...status } = serverStatus();
+        return send(response, 200, {
+            configured: true, url: 'http://127.0.0.1:8080', reachable: true, healthy: true,
+            http_status: 200, health, status, latency_ms: 3, error: null,
+        });
+    }
     if (path === '/server/entity' || path === '/server/historical_keys') {
         audit(session, 'publish', path.slice(8), null, null, null);
         return send(response, 200, { message: 'published' });

@@ -24,7 +24,9 @@ std::vector<ApiRoute> mfa_routes(const AdminServices& services);
 std::vector<ApiRoute> api_key_routes(const AdminServices& services);
 /// /auditlog and /auditlog/{id}.
 std::vector<ApiRoute> audit_log_routes(const AdminServices& services);
-/// /server/entity, /server/historical_keys, /server/status.
+/// /server/entity, /server/historical_keys, /server/status,
+/// /server/federation_health. Throws std::invalid_argument naming
+/// fetch.ca_file when that file contains no certificate.
 std::vector<ApiRoute> server_routes(const AdminServices& services);
 /// /collection.
 std::vector<ApiRoute> collection_routes(const AdminServices& services);

@@ -1,7 +1,9 @@
 // /server/*: sign and publish the anchor's entity configuration and
-// historical keys, and the status the web UI's dashboard shows.
+// historical keys, the store status and the federation server's health that
+// the web UI's dashboard shows.
 #include "admin/api/admin_routes.h"
 #include "admin/api/request_input.h"
+#include "admin/federation_health.h"
 #include "admin/publication.h"
 #include "admin/trust_mark_type_repository.h"
 #include "common/base64url.h"
@@ -11,6 +13,7 @@
 
 #include <boost/json/array.hpp>
 
+#include <memory>
 #include <set>
 
 #ifndef INMOR_VERSION
@@ -256,6 +259,11 @@ ApiHandler bind(const AdminServices& services, Handler handler) {
 std::string_view admin_version() { return INMOR_VERSION; }
 
 std::vector<ApiRoute> server_routes(const AdminServices& services) {
+    // One probe for the life of the route table; its fetcher pools connections.
+    auto probe = std::make_shared<const FederationHealthProbe>(services.config);
+    ApiHandler federation_health = [probe](const ApiCall&) {
+        return api_json_response(federation_health_json(probe->check()));
+    };
     return {
         {"POST", "/server/entity", bind(services, &publish_entity),
          "Sign and publish the entity configuration: {entity_id, kid, iat, exp, "
@@ -265,6 +273,10 @@ std::vector<ApiRoute> server_routes(const AdminServices& services) {
         {"GET", "/server/status", bind(services, &status),
          "What is published: the federation server's /status numbers, store health, the "
          "decoded entity configuration, public and historical keys"},
+        {"GET", "/server/federation_health", std::move(federation_health),
+         "The federation server's own /health and /status, fetched from "
+         "[admin] federation_server_url with a 2 s timeout: {configured, url, reachable, "
+         "healthy, http_status, health, status, latency_ms, error}; always 200"},
     };
 }
 

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import http.client
+import http.server
 import json
 import os
 import pathlib
@@ -22,6 +23,7 @@ import sqlite3
 import struct
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import uuid
@@ -197,6 +199,7 @@ class AdminApiTest(unittest.TestCase):
             "session_cookie_secure = false\n"
             f'csrf_trusted_origins = ["{TRUSTED_ORIGIN}"]\n'
             f'cors_origins = ["{CORS_ORIGIN}"]\n'
+            f'federation_server_url = "{cls.domain}"\n'
             'ui_dir = "ui"\n')
         cls.config = str(cls.home / "taconfig.toml")
 
@@ -246,9 +249,13 @@ class AdminApiTest(unittest.TestCase):
 
     @classmethod
     def start_inmor(cls):
+        """Start the federation server once, so that later calls find it running."""
+        if getattr(cls, "inmor_process", None):
+            return
         with open(cls.home / "inmor.log", "wb") as log:
             process = subprocess.Popen([INMOR, "-c", cls.config], stdout=log, stderr=log)
         cls.processes.append(process)
+        cls.inmor_process = process
         cls.wait_until_up(cls.inmor_port, "/health", process)
 
     @staticmethod
@@ -306,7 +313,8 @@ class AdminApiTest(unittest.TestCase):
                   ("POST", "/mfa/disable"), ("GET", "/apikeys"), ("POST", "/apikeys"),
                   ("DELETE", "/apikeys/1"), ("GET", "/auditlog"), ("GET", "/auditlog/1"),
                   ("POST", "/server/entity"), ("POST", "/server/historical_keys"),
-                  ("GET", "/server/status"), ("GET", "/collection"), ("GET", "/openapi.json"),
+                  ("GET", "/server/status"), ("GET", "/server/federation_health"),
+                  ("GET", "/collection"), ("GET", "/openapi.json"),
                   ("GET", "/docs"), ("GET", "/auth/me")]
         for method, path in routes:
             with self.subTest(route=f"{method} {path}"):
@@ -716,6 +724,22 @@ class AdminApiTest(unittest.TestCase):
 
     # Publishing and status.
 
+    def served_once_fresh(self, path, expected, wait_seconds=5):
+        """Return the body the federation server serves at `path`, read again while it
+        differs from `expected`, because a server started by an earlier test caches
+        published documents for cache_ttl."""
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            connection = http.client.HTTPConnection("127.0.0.1", self.inmor_port, timeout=10)
+            try:
+                connection.request("GET", path)
+                body = connection.getresponse().read().decode()
+            finally:
+                connection.close()
+            if body == expected or time.monotonic() >= deadline:
+                return body
+            time.sleep(0.2)
+
     def test_publish_entity_configuration_reaches_federation_server(self):
         script = self.script()
         published = script.call("POST", "/server/entity")
@@ -724,12 +748,10 @@ class AdminApiTest(unittest.TestCase):
         self.assertEqual(historical.status, 200, historical.body)
         self.start_inmor()
 
-        served = http.client.HTTPConnection("127.0.0.1", self.inmor_port, timeout=10)
-        self.addCleanup(served.close)
-        served.request("GET", "/.well-known/openid-federation")
-        entity_configuration = served.getresponse().read().decode()
-        served.request("GET", "/historical_keys")
-        historical_keys = served.getresponse().read().decode()
+        entity_configuration = self.served_once_fresh("/.well-known/openid-federation",
+                                                      published.json["entity_configuration"])
+        historical_keys = self.served_once_fresh("/historical_keys",
+                                                 historical.json["historical_keys"])
         status = script.call("GET", "/server/status")
 
         self.assertEqual(entity_configuration, published.json["entity_configuration"])
@@ -746,6 +768,32 @@ class AdminApiTest(unittest.TestCase):
         self.assertEqual(status.json["historical_keys"]["keys"], [])
         entries = self.audit(action="publish", resource_type="entity_configuration")
         self.assertEqual(entries["items"][0]["after"]["exp"], claims["exp"])
+
+    def test_federation_health_of_running_server(self):
+        self.start_inmor()
+        direct = http.client.HTTPConnection("127.0.0.1", self.inmor_port, timeout=10)
+        self.addCleanup(direct.close)
+
+        response = self.script().call("GET", "/server/federation_health")
+        direct.request("GET", "/status")
+        served_status = json.loads(direct.getresponse().read())
+
+        self.assertEqual(response.status, 200, response.body)
+        health = response.json
+        self.assertTrue(health["configured"])
+        self.assertEqual(health["url"], self.domain)
+        self.assertTrue(health["reachable"])
+        self.assertTrue(health["healthy"])
+        self.assertEqual(health["http_status"], 200)
+        self.assertEqual(health["health"], {"status": "ok"})
+        self.assertIsNone(health["error"], health["error"])
+        self.assertIsInstance(health["latency_ms"], int)
+        self.assertGreaterEqual(health["latency_ms"], 0)
+        self.assertLess(health["latency_ms"], 2000)
+        self.assertEqual(health["status"]["entity_id"], self.domain)
+        self.assertEqual(health["status"]["status"], "ok")
+        self.assertEqual(health["status"]["version"], served_status["version"])
+        self.assertEqual(health["status"]["keys"], served_status["keys"])
 
     def test_collection_from_the_store(self):
         result = subprocess.run([SEED, "populate", self.config], capture_output=True, text=True,
@@ -787,6 +835,7 @@ class AdminApiTest(unittest.TestCase):
         for path, method in [("/auth/login", "post"), ("/users/{id}", "put"),
                              ("/apikeys/{id}", "delete"), ("/auditlog", "get"),
                              ("/server/entity", "post"), ("/collection", "get"),
+                             ("/server/federation_health", "get"),
                              ("/mfa/totp/confirm", "post"), ("/docs", "get")]:
             with self.subTest(route=f"{method} {path}"):
                 self.assertTrue(document["paths"][path][method]["summary"])
@@ -948,6 +997,166 @@ class ServeStartTest(unittest.TestCase):
         self.assertTrue(still_running)
         self.assertEqual(status, 0)
         self.assertIn("admin stopped", (self.home / "admin.log").read_text())
+
+
+class StandInHandler(http.server.BaseHTTPRequestHandler):
+    """Sends the response `replies` maps the path to ((status, body)), else 404."""
+
+    replies = {}
+
+    def do_GET(self):
+        status, body = self.replies.get(self.path, (404, b'{"status":"error"}'))
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        if status in (301, 302):
+            self.send_header("Location", "http://127.0.0.1:1/elsewhere")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *arguments):
+        pass
+
+
+class FederationHealthTest(unittest.TestCase):
+    """GET /server/federation_health when the federation server is absent, down,
+    failing or misbehaving, and the checks of federation_server_url at start."""
+
+    def setUp(self):
+        self.home = pathlib.Path(tempfile.mkdtemp(prefix="inmor-admin-fedhealth-"))
+        self.addCleanup(shutil.rmtree, self.home, ignore_errors=True)
+        subprocess.run([KEYGEN, "--type=ES256", f"--output={self.home}"], check=True,
+                       capture_output=True)
+        self.port = free_port()
+
+    def write_config(self, server_url=None):
+        line = "" if server_url is None else f'federation_server_url = "{server_url}"\n'
+        path = self.home / "taconfig.toml"
+        path.write_text(
+            'domain = "https://ta.test"\n'
+            "allow_http = true\n"
+            'data_dir = "data"\n'
+            'metrics_listen = ""\n'
+            "[admin]\n"
+            f'listen = "127.0.0.1:{self.port}"\n'
+            'metrics_listen = ""\n'
+            + line)
+        return str(path)
+
+    def serve(self, server_url):
+        """Start the admin with `server_url` and return a client with an API key."""
+        config = self.write_config(server_url)
+        for arguments, env in [(["setup_admin", "--username", "admin", "--noinput"],
+                                {"INMOR_ADMIN_PASSWORD": ADMIN_PASSWORD}),
+                               (["apikey", "create", "--username", "admin"], {})]:
+            result = subprocess.run([ADMIN, "-c", config, *arguments], capture_output=True,
+                                    text=True, timeout=120, env={**os.environ, **env})
+            self.assertEqual(result.returncode, 0, result.stderr)
+        key = result.stdout.strip()
+        with open(self.home / "admin.log", "wb") as log:
+            process = subprocess.Popen([ADMIN, "-c", config, "serve"], stdout=log, stderr=log)
+        self.addCleanup(process.wait, 30)
+        self.addCleanup(process.terminate)
+        AdminApiTest.wait_until_up(self.port, "/api/v1/auth/csrf", process)
+        return Client(self.port, "127.0.0.1", key)
+
+    def stand_in(self, replies):
+        """Start a loopback HTTP server that sends `replies` and return its base URL."""
+        handler = type("Replies", (StandInHandler,), {"replies": replies})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    def health(self, client):
+        started = time.monotonic()
+        response = client.call("GET", "/server/federation_health")
+        self.assertEqual(response.status, 200, response.body)
+        return response.json, time.monotonic() - started
+
+    def test_closed_port_is_unreachable(self):
+        closed = f"http://127.0.0.1:{free_port()}"
+        client = self.serve(closed)
+
+        health, elapsed = self.health(client)
+
+        self.assertTrue(health["configured"])
+        self.assertEqual(health["url"], closed)
+        self.assertFalse(health["reachable"])
+        self.assertFalse(health["healthy"])
+        self.assertIsNone(health["http_status"])
+        self.assertIsNone(health["health"])
+        self.assertIsNone(health["status"])
+        self.assertIsNone(health["latency_ms"])
+        self.assertIn(f"{closed}/health", health["error"])
+        self.assertLess(elapsed, 5)
+        self.assertIn("federation server check failed", (self.home / "admin.log").read_text())
+
+    def test_not_configured_sends_nothing(self):
+        client = self.serve(None)
+
+        health, _ = self.health(client)
+
+        self.assertEqual(health, {"configured": False, "url": None, "reachable": False,
+                                  "healthy": False, "http_status": None, "health": None,
+                                  "status": None, "latency_ms": None, "error": None})
+
+    def test_failing_store_is_reachable_but_unhealthy(self):
+        url = self.stand_in({
+            "/health": (503, b'{"status":"error","detail":"redis unavailable"}'),
+            "/status": (500, b'{"error":"server_error"}'),
+        })
+        client = self.serve(url + "/")
+
+        health, _ = self.health(client)
+
+        self.assertTrue(health["reachable"])
+        self.assertFalse(health["healthy"])
+        self.assertEqual(health["http_status"], 503)
+        self.assertEqual(health["health"], {"status": "error", "detail": "redis unavailable"})
+        self.assertIsNone(health["status"])
+        self.assertIsInstance(health["latency_ms"], int)
+        self.assertIn("redis unavailable", health["error"])
+        self.assertIn(f"{url}/status", health["error"])
+
+    def test_oversized_and_redirected_answers(self):
+        url = self.stand_in({
+            "/health": (200, b'{"status":"ok","padding":"' + b"x" * 300_000 + b'"}'),
+            "/status": (302, b""),
+        })
+        client = self.serve(url)
+
+        health, _ = self.health(client)
+
+        self.assertTrue(health["reachable"])
+        self.assertFalse(health["healthy"])
+        self.assertIsNone(health["http_status"])
+        self.assertIsInstance(health["latency_ms"], int)
+        self.assertIsNone(health["status"])
+        self.assertIn(f"{url}/health", health["error"])
+        self.assertIn("larger than 262144 bytes", health["error"])
+        self.assertIn("redirect", health["error"])
+
+    def test_non_json_status_is_reported(self):
+        url = self.stand_in({"/health": (200, b'{"status":"ok"}'), "/status": (200, b"<html>")})
+        client = self.serve(url)
+
+        health, _ = self.health(client)
+
+        self.assertTrue(health["healthy"])
+        self.assertIsNone(health["status"])
+        self.assertIn("no JSON object", health["error"])
+
+    def test_refuses_invalid_url(self):
+        config = self.write_config("ftp://ta.test")
+
+        result = subprocess.run([ADMIN, "-c", config, "serve"], capture_output=True, text=True,
+                                timeout=60)
+
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("admin.federation_server_url", result.stderr)
 
 
 if __name__ == "__main__":

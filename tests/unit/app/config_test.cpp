@@ -122,6 +122,14 @@ TEST(Config, EveryInvalidValueNamesItsKey) {
          "resolve.live_discovery: must be true or false"},
         {std::string(kDomain) + "[admin]\ndatabase_url = \"mysql://x\"\n",
          "admin.database_url:"},
+        {std::string(kDomain) + "[admin]\nfederation_server_url = \"ftp://ta.test\"\n",
+         "admin.federation_server_url: must be an http(s) URL"},
+        {std::string(kDomain) + "[admin]\nfederation_server_url = \"127.0.0.1:8080\"\n",
+         "admin.federation_server_url:"},
+        {std::string(kDomain) + "[admin]\nfederation_server_url = \"http://ta:8080/?x=1\"\n",
+         "admin.federation_server_url:"},
+        {std::string(kDomain) + "[admin]\nfederation_server_url = 8080\n",
+         "admin.federation_server_url: must be a string"},
         {std::string(kDomain) + "[admin]\nallowed_hosts = [1]\n",
          "admin.allowed_hosts: must be an array of strings"},
         {std::string(kDomain) + "[scheduler]\nenabled = \"on\"\n",
@@ -155,12 +163,26 @@ TEST(Config, HttpDomainAllowedWithAllowHttp) {
     EXPECT_EQ(config->domain, "http://127.0.0.1:8080");
 }
 
+TEST(Config, FederationServerUrlTakesHttpWithoutAllowHttp) {
+    auto unset = parse_config(kDomain, "/cfg");
+    auto set = parse_config(std::string(kDomain) +
+                                "[admin]\nfederation_server_url = \"http://ta:8080\"\n",
+                            "/cfg");
+
+    ASSERT_TRUE(unset) << unset.error().message();
+    ASSERT_TRUE(set) << set.error().message();
+    EXPECT_EQ(unset->admin.federation_server_url, "");
+    EXPECT_EQ(set->admin.federation_server_url, "http://ta:8080");
+    EXPECT_FALSE(set->allow_http);
+}
+
 TEST(Config, EnvironmentOverridesFile) {
     ScopedEnv redis("REDIS_LOCATION", "redis://127.0.0.1:7000/2");
     ScopedEnv historical("HISTORICAL_KEYS_DIR", "/keys/old");
     ScopedEnv cors("CORS_ORIGINS", "https://a.test, https://b.test");
     ScopedEnv csrf("CSRF_TRUSTED_ORIGINS", "https://c.test");
     ScopedEnv login("LOGIN_REDIRECT_URL", "https://ui.test/");
+    ScopedEnv server("FEDERATION_SERVER_URL", "http://ta:8080");
     ScopedEnv container("INSIDE_CONTAINER", "true");
     ScopedEnv level("RUST_LOG", "debug");
 
@@ -174,6 +196,7 @@ TEST(Config, EnvironmentOverridesFile) {
                                                                     "https://b.test"}));
     EXPECT_EQ(config->admin.csrf_trusted_origins, std::vector<std::string>{"https://c.test"});
     EXPECT_EQ(config->admin.login_redirect_url, "https://ui.test/");
+    EXPECT_EQ(config->admin.federation_server_url, "http://ta:8080");
     EXPECT_EQ(config->listen, "0.0.0.0:8080");
     EXPECT_EQ(config->admin.listen, "0.0.0.0:8000");
     EXPECT_EQ(config->log_level, "debug");

@@ -1,7 +1,8 @@
 // A fresh trust anchor for the browser tests. The built binaries (INMOR_BIN_DIR) run in a
 // temporary folder with their own keys, SQLite admin database and embedded federation
 // store. `inmor-admin serve` serves the built web UI at / and `inmor` serves the
-// federation endpoints, each on a free 127.0.0.1 port. Nothing is built here.
+// federation endpoints, each on a free 127.0.0.1 port. The admin's
+// federation_server_url names that inmor, so the dashboard shows it. Nothing is built here.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -87,6 +88,24 @@ async function waitUntilUp(url, child, name) {
     throw new Error(`${name} did not answer ${url} within ${kStartTimeoutMs / 1000} s`);
 }
 
+/** Sends SIGTERM to a running child and waits for its exit, with SIGKILL after 10 s. */
+async function stopChild(child) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+        return;
+    }
+    child.kill('SIGTERM');
+    await new Promise((resolve) => {
+        const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve();
+        }, 10_000);
+        child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+        });
+    });
+}
+
 function startProcess(program, args, logPath) {
     const log = openSync(logPath, 'a');
     return spawn(program, args, { stdio: ['ignore', log, log] });
@@ -94,8 +113,9 @@ function startProcess(program, args, logPath) {
 
 /**
  * Makes and starts the instance. Returns {home, config, adminUrl, anchor, logs, stop(),
- * remove()}:
- * stop() ends both servers and remove() deletes the folder.
+ * stopInmor(), remove()}:
+ * stop() ends both servers, stopInmor() ends only the federation server and remove()
+ * deletes the folder.
  */
 export async function startInstance({ binDir, uiDir, username, password }) {
     const admin = binary(binDir, 'inmor-admin');
@@ -128,6 +148,7 @@ export async function startInstance({ binDir, uiDir, username, password }) {
         'secret_key = "browser-test-secret-key-not-for-production"',
         'session_cookie_secure = false',
         `csrf_trusted_origins = ["${adminUrl}"]`,
+        `federation_server_url = "${anchor}"`,
         `ui_dir = "${uiDir}"`,
         '',
     ].join('\n'));
@@ -140,19 +161,7 @@ export async function startInstance({ binDir, uiDir, username, password }) {
     const logs = { admin: join(home, 'admin.log'), inmor: join(home, 'inmor.log') };
     const stop = async () => {
         for (const child of children) {
-            if (child.exitCode === null) {
-                child.kill('SIGTERM');
-                await new Promise((resolve) => {
-                    const timer = setTimeout(() => {
-                        child.kill('SIGKILL');
-                        resolve();
-                    }, 10_000);
-                    child.once('exit', () => {
-                        clearTimeout(timer);
-                        resolve();
-                    });
-                });
-            }
+            await stopChild(child);
         }
     };
     try {
@@ -168,6 +177,7 @@ export async function startInstance({ binDir, uiDir, username, password }) {
     }
     return {
         home, config, adminUrl, anchor, logs, stop,
+        stopInmor: () => stopChild(children[1]),
         remove: () => rmSync(home, { recursive: true, force: true }),
     };
 }

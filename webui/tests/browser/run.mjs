@@ -5,9 +5,9 @@
 // build/asan/src/cli of this worktree) and the built UI from webui/dist. It makes a fresh
 // trust anchor in a temporary folder (tests/browser/instance.mjs) and starts loopback
 // servers playing subordinate entities (tests/browser/entity-server.mjs). Then it drives
-// the UI through the operator's work: sign in, subordinates, trust mark types and marks,
-// the audit log, API keys, publishing, the collection tree, users, the resolve inspector,
-// TOTP enrolment and sign-in.
+// the UI through the operator's work: sign in, the federation server on the dashboard,
+// subordinates, trust mark types and marks, the audit log, API keys, publishing, the
+// collection tree, users, the resolve inspector, TOTP enrolment and sign-in.
 // Every view is then rendered at 1280 and 390 px, checked with axe-core (no serious or
 // critical violation), walked with the Tab key, checked for horizontal overflow and
 // screenshotted.
@@ -316,6 +316,33 @@ async function runFlows(browser, env) {
         await context.close();
         return { loggedIn: false };
     }
+
+    await check('dashboard shows the federation server as up', async () => {
+        await visit(page, base, '/');
+        const state = page.getByTestId('federation-server-state');
+        await state.filter({ hasText: /^\s*up\s*$/ }).waitFor({ timeout: kTimeoutMs });
+        const facts = page.getByTestId('federation-server-facts');
+        const fact = async (term) => (await facts.locator('dt', { hasText: new RegExp(`^${term}$`) })
+            .locator('xpath=following-sibling::dd[1]').textContent())?.trim();
+        const expected = { URL: anchor, 'Entity ID': anchor, 'HTTP status of /health': '200', Status: 'ok' };
+        for (const [term, value] of Object.entries(expected)) {
+            const displayed = await fact(term);
+            if (displayed !== value) {
+                fail(`the dashboard shows ${term} "${displayed}", expected "${value}"`);
+            }
+        }
+        const served = await (await fetch(`${anchor}/status`)).json();
+        if ((await fact('Version')) !== served.version) {
+            fail(`the dashboard shows version "${await fact('Version')}", /status sends "${served.version}"`);
+        }
+        if (!/^\d+ ms$/.test((await fact('Latency')) ?? '')) {
+            fail(`the latency "${await fact('Latency')}" is not a number of milliseconds`);
+        }
+        if (await page.getByTestId('federation-server-message').count() > 0) {
+            fail(`the dashboard shows a message: ${await page.getByTestId('federation-server-message').textContent()}`);
+        }
+        await screenshot(page, 'dashboard-federation-server-1280');
+    });
 
     await check('add a subordinate played by a loopback server (fetch-config preview, save)', async () => {
         await visit(page, base, '/subordinates');
@@ -708,6 +735,26 @@ async function runTotp(browser, base) {
     await context.close();
 }
 
+// After the views: once inmor is stopped, the dashboard must show it as down. Nothing
+// that runs later needs the federation server.
+async function runFederationServerDown(browser, instance) {
+    const { context, page } = await newContext(browser, 1280);
+    await check('dashboard shows a stopped federation server as down', async () => {
+        await instance.stopInmor();
+        await signIn(page, instance.adminUrl);
+        await visit(page, instance.adminUrl, '/');
+        const state = page.getByTestId('federation-server-state');
+        await state.filter({ hasText: /^\s*down\s*$/ }).waitFor({ timeout: kTimeoutMs });
+        const message = (await page.getByTestId('federation-server-message').textContent()) ?? '';
+        if (!message.includes(`${instance.anchor}/health`)) {
+            fail(`the message does not name ${instance.anchor}/health: ${message}`);
+        }
+        await screenshot(page, 'dashboard-federation-server-down-1280');
+        await expectAccessible(page, 'dashboard-federation-server-down-1280');
+    });
+    await context.close();
+}
+
 const kChromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function launchBrowser() {
@@ -745,6 +792,8 @@ async function main() {
         const flows = await runFlows(browser, env);
         if (flows.loggedIn && kPart === 'main') {
             await runViews(browser, instance.adminUrl);
+            // Before TOTP enrolment, which makes a password-only sign-in impossible.
+            await runFederationServerDown(browser, instance);
             await runTotp(browser, instance.adminUrl);
         }
     } finally {

@@ -103,6 +103,17 @@ describe('ApiClient', () => {
         expect(recorded[0].headers['x-csrftoken']).toBeUndefined();
     });
 
+    it('reads the federation server health with a plain GET', async () => {
+        nextAnswer = { status: 200, body: '{"configured": false, "reachable": false}' };
+
+        const health = await client().federationHealth();
+
+        expect(recorded.map((r) => `${r.method} ${r.url}`)).toEqual([
+            'GET /api/v1/server/federation_health',
+        ]);
+        expect(health.configured).toBe(false);
+    });
+
     it('raises the API message and id on an error', async () => {
         cookieJar.csrftoken = 't';
         nextAnswer = { status: 422, body: '{"message": "jwks: missing member keys", "id": 42}' };
