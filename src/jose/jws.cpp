@@ -385,8 +385,13 @@ Result<VerifiedJws> verify_jws(std::string_view token, const JwkSet& keys,
     return JwsVerifier::verify(std::move(*decoded), keys, expected_typ, clock, options);
 }
 
-Result<std::string> sign_jws(const Jwk& key, const json::object& payload,
-                             const json::object& header_extras) {
+Result<VerifiedJws> verify_decoded_jws(UnverifiedJws decoded, const JwkSet& keys,
+                                       std::string_view expected_typ, const Clock& clock,
+                                       const VerifyOptions& options) {
+    return JwsVerifier::verify(std::move(decoded), keys, expected_typ, clock, options);
+}
+
+Result<JwsSigner> JwsSigner::create(Jwk key, const json::object& header_extras) {
     if (header_extras.contains("alg") || header_extras.contains("kid")) {
         return invalid("jws header: alg and kid come from the signing key, not the extras");
     }
@@ -398,17 +403,30 @@ Result<std::string> sign_jws(const Jwk& key, const json::object& payload,
     for (const auto& member : header_extras) {
         header.emplace(member.key(), member.value());
     }
+    std::string encoded_header = base64url_encode(to_json(header));
+    return JwsSigner(std::move(key), algorithm, std::move(encoded_header));
+}
 
-    std::string signing_input = base64url_encode(to_json(header));
+Result<std::string> JwsSigner::sign(const json::object& payload) const {
+    std::string signing_input = encoded_header_;
     signing_input += '.';
     signing_input += base64url_encode(to_json(payload));
-    auto signature = sign_signature(key, algorithm, signing_input);
+    auto signature = sign_signature(key_, algorithm_, signing_input);
     if (!signature) {
         return signature.error();
     }
     signing_input += '.';
     signing_input += base64url_encode(*signature);
     return signing_input;
+}
+
+Result<std::string> sign_jws(const Jwk& key, const json::object& payload,
+                             const json::object& header_extras) {
+    auto signer = JwsSigner::create(key, header_extras);
+    if (!signer) {
+        return signer.error();
+    }
+    return signer->sign(payload);
 }
 
 }  // namespace inmor::jose
