@@ -9,7 +9,7 @@
 #
 # --baseline-rev REV builds git revision REV (say main, or a commit) into
 # build/bench-baseline and runs it beside this tree's build, so an old and a
-# new server are compared in the same run; --baseline-build DIR uses a build
+# new server are compared in the same run. --baseline-build DIR uses a build
 # directory made earlier the same way. Other options go to server_bench.py.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -172,7 +172,7 @@ def summary(values):
 
 
 def crypto_limit(seed, config, mark, seconds):
-    """The crypto limit as inmor_seed measures it (see its crypto command)."""
+    """Run `inmor_seed crypto` on the server CPU and return its JSON rates."""
     output = subprocess.run(["taskset", "-c", SERVER_CPU, seed, "crypto", config, mark,
                              str(seconds)], check=True, capture_output=True, text=True).stdout
     return json.loads(output)
@@ -297,7 +297,7 @@ def stored_table(results, stored_routes, label):
 def write_report(args, results, stored_routes, labels):
     with open("/proc/loadavg", encoding="ascii") as handle:
         load = " ".join(handle.read().split()[:3])
-    servers = "inmor (this build" + (", and the baseline build" if len(labels) > 1 else "")
+    servers = "inmor (this build" + (" and a baseline build)" if len(labels) > 1 else ")")
     lines = [
         "# Federation server benchmark",
         "",

@@ -59,7 +59,7 @@ def send(port, method, path, body, count):
         response = connection.getresponse()
         response.read()
         if response.status != 200:
-            raise RuntimeError(f"{method} {path} answered {response.status}")
+            raise RuntimeError(f"{method} {path} returned status {response.status}")
     connection.close()
 
 

@@ -19,7 +19,7 @@ JoseTrustMarkSigner::JoseTrustMarkSigner(SigningKeys keys, const Clock& clock)
     : keys_(std::move(keys)), clock_(clock), status_signer_(make_status_signer(keys_.private_key)) {}
 
 Result<boost::json::object> JoseTrustMarkSigner::verify_trust_mark(std::string_view jwt) const {
-    // Decoded once: exp is read from the same decoding the verification uses.
+    // Decoded once, so exp comes from the same decoding that is verified.
     auto decoded = jose::decode_unverified(jwt);
     if (!decoded) return decoded.error();
 

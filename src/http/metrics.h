@@ -21,9 +21,9 @@ public:
     /// every scrape, so values are computed when read.
     using GaugeSource = std::function<void(std::string& out)>;
 
-    /// The request counters of one route. Recording takes no lock: a route
-    /// looked up once (Router does so when a route is added) costs a few
-    /// atomic increments per request.
+    /// The request counters of one route. Recording takes no lock, so a
+    /// route looked up once (as Router does when a route is added) costs a
+    /// few atomic increments per request.
     class RouteCounters {
     public:
         /// Counts one request with this status and adds its latency.
@@ -35,7 +35,7 @@ public:
         static constexpr unsigned kStatusCount = 500;
 
         std::array<std::atomic<std::uint64_t>, kStatusCount> by_status_{};
-        // Statuses outside 100-599, which no handler sends; kept for completeness.
+        // Statuses outside 100-599, which no handler sends but a bug might.
         std::mutex unusual_mutex_;
         std::map<unsigned, std::uint64_t> unusual_statuses_;
         // One slot per bucket, not cumulative (render() adds them up), and a
@@ -45,9 +45,9 @@ public:
         std::atomic<double> sum_{0};
     };
 
-    /// The counters of `route`, made on first use. The reference stays valid
-    /// as long as this Metrics. A route appears in render() once it counted
-    /// a request.
+    /// Returns the counters of `route`, made on first use. The reference stays
+    /// valid as long as this Metrics. A route appears in render() once it
+    /// has counted a request.
     RouteCounters& route(std::string_view route);
 
     /// Counts one request by route and status and adds its latency.

@@ -163,7 +163,7 @@ private:
 
     /// Sets the time by which the current step (handshake, request, response,
     /// idle wait) must end, else the connection closes. Only a deadline
-    /// earlier than the watchdog's expiry re-arms it; a later one is picked
+    /// earlier than the watchdog's expiry re-arms it. A later one is picked
     /// up when the watchdog fires. So a busy keep-alive connection costs no
     /// timer operation per request, where Beast's stream timeouts start and
     /// cancel a timer wait for every read and write.
@@ -187,7 +187,7 @@ private:
     void on_watchdog() {
         watchdog_armed_ = false;
         if (SteadyClock::now() < deadline_) return arm_watchdog(deadline_);
-        // As with Beast's timeouts: the socket closes, so the pending
+        // As with Beast's timeouts, the socket closes, so the pending
         // operation fails and its handler closes the connection.
         timed_out_ = true;
         beast::error_code ignored;

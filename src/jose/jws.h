@@ -107,9 +107,9 @@ Result<VerifiedJws> verify_jws(std::string_view token, const JwkSet& keys,
                                std::string_view expected_typ, const Clock& clock,
                                const VerifyOptions& options = {});
 
-/// verify_jws() for a token already decoded by decode_unverified(), for a
-/// caller that reads a claim before choosing how to verify: the checks are
-/// the same, and the token is not decoded a second time.
+/// Verifies a token already decoded by decode_unverified() with the checks
+/// of verify_jws(), without decoding it a second time. For a caller that
+/// reads a claim before choosing how to verify.
 Result<VerifiedJws> verify_decoded_jws(UnverifiedJws decoded, const JwkSet& keys,
                                        std::string_view expected_typ, const Clock& clock,
                                        const VerifyOptions& options = {});
@@ -121,10 +121,10 @@ Result<VerifiedJws> verify_decoded_jws(UnverifiedJws decoded, const JwkSet& keys
 Result<std::string> sign_jws(const Jwk& key, const boost::json::object& payload,
                              const boost::json::object& header_extras = {});
 
-/// Signs many payloads with one key under one header. The header is the one
-/// sign_jws() writes, serialized and encoded once; each sign() then costs
-/// the payload's encoding and the signature only. sign() is safe to call
-/// from several threads at once.
+/// A signer of many payloads with one key under one header. The header is
+/// the one sign_jws() writes, serialized and encoded once, so each sign()
+/// costs only the payload's encoding and the signature. sign() may run on
+/// several threads at once.
 class JwsSigner {
 public:
     /// Fails as sign_jws() does when `header_extras` sets `alg` or `kid`.

@@ -6,7 +6,7 @@
 //   inmor_seed republish CONFIG        a new entity configuration (announced)
 //   inmor_seed sign CONFIG JSON [TYP]  signs claims with the anchor's key
 //   inmor_seed crypto CONFIG MARK SECS the crypto limit of an uncached
-//                                      /trust_mark_status answer on one
+//                                      /trust_mark_status response on one
 //                                      thread, as JSON (see crypto_rate)
 #include "common/base64url.h"
 #include "common/clock.h"
