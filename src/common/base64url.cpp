@@ -26,8 +26,8 @@ constexpr auto kDecodeTable = make_decode_table();
 }  // namespace
 
 std::string base64url_encode(std::string_view bytes) {
-    // Sized once and written through a pointer: JWS signing encodes every
-    // payload, and push_back's capacity check per character doubled the cost.
+    // Sized once and written through a pointer, because every JWS signed
+    // encodes its payload and push_back checks the capacity per character.
     const std::size_t full_groups = bytes.size() / 3;
     const std::size_t rest = bytes.size() - full_groups * 3;
     std::string out(full_groups * 4 + (rest == 0 ? 0 : rest + 1), '\0');
