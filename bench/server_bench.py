@@ -1,11 +1,19 @@
 """Benchmark inmor against nginx serving the same bytes as static files.
 
 Runs wrk against each endpoint of the federation server and of an nginx set
-up with identical response bodies, alternating the two, and writes medians
-and min-max to a Markdown report. The server and wrk run pinned to different
-CPUs with taskset. Rate limits and access logs are off on both.
+up with identical response bodies, alternating them, and writes medians and
+min-max to a Markdown report. With --baseline, a second inmor (an earlier
+build) takes turns with them in the same run. The servers and wrk run pinned
+to different CPUs with taskset. Rate limits and access logs are off on all.
 
-Usage: server_bench.py BUILD_DIR REPORT.md [--runs N] [--seconds S]
+Besides requests per second, each run records the server's CPU time per
+request (from /proc/PID/task/*/schedstat, all threads, user and kernel).
+On a machine shared with other work a server loses CPU to its neighbours and
+its rate drops, but the CPU time one request costs stays nearly the same,
+so the CPU ratios are the steadier comparison.
+
+Usage: server_bench.py BUILD_DIR REPORT.md [--baseline BUILD_DIR] [--runs N]
+                       [--seconds S]
 """
 
 import argparse
@@ -45,6 +53,24 @@ def wait_for_port(port, timeout=30.0):
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"nothing listens on port {port}")
+
+
+def cpu_nanoseconds(pid):
+    """CPU time used so far by a process, its threads and its child processes."""
+    total = 0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        task_dir = f"/proc/{current}/task"
+        for task in os.listdir(task_dir):
+            try:
+                with open(f"{task_dir}/{task}/schedstat", encoding="ascii") as handle:
+                    total += int(handle.read().split()[0])
+                with open(f"{task_dir}/{task}/children", encoding="ascii") as handle:
+                    pids += [int(child) for child in handle.read().split()]
+            except FileNotFoundError:
+                pass  # a thread that ended meanwhile
+    return total
 
 
 def start_inmor(build, workdir, name, status_cache_seconds):
@@ -106,19 +132,23 @@ http {{
     return process, port
 
 
-def run_wrk(port, path, seconds, script=None):
+def run_wrk(port, path, seconds, pid, script=None):
+    """Returns requests per second, p99 latency in ms and server CPU us per request."""
     command = ["taskset", "-c", WRK_CPU, "wrk", f"-t{THREADS}", f"-c{CONNECTIONS}",
                f"-d{seconds}s", "--latency"]
     if script:
         command += ["-s", script]
     command.append(f"http://127.0.0.1:{port}{path}")
+    cpu_before = cpu_nanoseconds(pid)
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    cpu = cpu_nanoseconds(pid) - cpu_before
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     p99 = parse_latency(re.search(r"\s99%\s+([\d.]+\w+)", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         raise RuntimeError(f"wrk saw {errors.group(1)} error responses on {path}:\n{output}")
-    return rate, p99
+    return rate, p99, cpu / 1000 / requests
 
 
 def parse_latency(text):
@@ -141,26 +171,46 @@ def summary(values):
     return statistics.median(values), min(values), max(values)
 
 
+def crypto_limit(seed, config, mark, seconds):
+    """Run `inmor_seed crypto` on the server CPU and return its JSON rates."""
+    output = subprocess.run(["taskset", "-c", SERVER_CPU, seed, "crypto", config, mark,
+                             str(seconds)], check=True, capture_output=True, text=True).stdout
+    return json.loads(output)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build")
     parser.add_argument("report")
+    parser.add_argument("--baseline", help="build directory of an earlier inmor to compare")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seconds", type=int, default=3)
     args = parser.parse_args()
     build = os.path.abspath(args.build)
     seed = os.path.join(build, "tests/integration/inmor_seed")
+    builds = [("inmor", build)]
+    if args.baseline:
+        builds.append(("baseline", os.path.abspath(args.baseline)))
 
     workdir = tempfile.mkdtemp(prefix="inmor-bench-")
     processes = []
     try:
         subprocess.run([seed, "keys", workdir, "ES256"], check=True, capture_output=True)
-        cached, cached_port, config = start_inmor(build, workdir, "cached", 60)
-        processes.append(cached)
-        seeded = json.loads(subprocess.run([seed, "populate", config], check=True,
-                                           capture_output=True, text=True).stdout)
-        uncached, uncached_port, _ = start_inmor(build, workdir, "uncached", 0)
-        processes.append(uncached)
+        # Every server reads the one store, seeded once.
+        servers = {}
+        seeded = None
+        for label, server_build in builds:
+            cached, cached_port, config = start_inmor(server_build, workdir, f"{label}-cached",
+                                                      60)
+            processes.append(cached)
+            if seeded is None:
+                seeded = json.loads(subprocess.run([seed, "populate", config], check=True,
+                                                   capture_output=True, text=True).stdout)
+            uncached, uncached_port, _ = start_inmor(server_build, workdir,
+                                                     f"{label}-uncached", 0)
+            processes.append(uncached)
+            servers[label] = {"cached": (cached_port, cached.pid),
+                              "uncached": (uncached_port, uncached.pid)}
 
         member = urllib.parse.quote("https://ta.test/tm/member", safe="")
         stored_routes = [
@@ -174,34 +224,38 @@ def main():
         # nginx serves the same bodies that inmor returns.
         bodies = []
         for _, path, content_type in stored_routes:
-            body = subprocess.run(["curl", "-sf", f"http://127.0.0.1:{cached_port}{path}"],
-                                  check=True, capture_output=True).stdout
+            body = subprocess.run(
+                ["curl", "-sf", f"http://127.0.0.1:{servers['inmor']['cached'][0]}{path}"],
+                check=True, capture_output=True).stdout
             bodies.append((path.split("?")[0], content_type, body))
         nginx, nginx_port = start_nginx(workdir, bodies)
         processes.append(nginx)
+        stored_servers = [(label, *servers[label]["cached"]) for label, _ in builds]
+        stored_servers.append(("nginx", nginx_port, nginx.pid))
 
-        status_script = post_script(workdir, "status", seeded["marks"]["active"])
+        mark = seeded["marks"]["active"]
+        status_script = post_script(workdir, "status", mark)
         results = {}
         for run in range(args.runs):
+            # Rotate which server goes first, so drift hits all alike.
+            shift = run % len(stored_servers)
+            order = stored_servers[shift:] + stored_servers[:shift]
             for name, path, _ in stored_routes:
-                # Alternate which server goes first, so drift hits both alike.
-                order = [("inmor", cached_port), ("nginx", nginx_port)]
-                if run % 2:
-                    order.reverse()
-                for server, port in order:
+                for server, port, pid in order:
                     results.setdefault((name, server), []).append(
-                        run_wrk(port, path, args.seconds))
-            results.setdefault(("trust_mark_status cached", "inmor"), []).append(
-                run_wrk(cached_port, "/trust_mark_status", args.seconds, status_script))
-            results.setdefault(("trust_mark_status uncached", "inmor"), []).append(
-                run_wrk(uncached_port, "/trust_mark_status", args.seconds, status_script))
-            crypto = subprocess.run(["taskset", "-c", SERVER_CPU, seed, "crypto", config,
-                                     seeded["marks"]["active"], str(args.seconds)],
-                                    check=True, capture_output=True, text=True).stdout
-            results.setdefault(("crypto limit", "verify+sign"), []).append(
-                (float(crypto), 0.0))
+                        run_wrk(port, path, args.seconds, pid))
+            status_order = builds[run % len(builds):] + builds[:run % len(builds)]
+            for label, _ in status_order:
+                for kind in ["cached", "uncached"]:
+                    port, pid = servers[label][kind]
+                    results.setdefault((f"trust_mark_status {kind}", label), []).append(
+                        run_wrk(port, "/trust_mark_status", args.seconds, pid, status_script))
+            limits = crypto_limit(seed, os.path.join(workdir, "inmor-cached.toml"), mark,
+                                  args.seconds)
+            for kind in ["signature", "jws"]:
+                results.setdefault(("crypto limit", kind), []).append(limits[kind])
 
-        write_report(args, results, stored_routes)
+        write_report(args, results, stored_routes, [label for label, _ in builds])
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -212,48 +266,93 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def write_report(args, results, stored_routes):
+def cell(values, digits):
+    middle, low, high = summary(values)
+    return f"{middle:.{digits}f} ({low:.{digits}f}-{high:.{digits}f})"
+
+
+def stored_table(results, stored_routes, label):
+    """Rows of `label` (this build or the baseline) against nginx."""
+    lines = [
+        f"| endpoint | {label} req/s | nginx req/s | ratio | {label} p99 ms | nginx p99 ms | "
+        f"p99 ratio | {label} CPU us/req | nginx CPU us/req | CPU ratio |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, _, _ in stored_routes:
+        ours = results[(name, label)]
+        theirs = results[(name, "nginx")]
+        rate, n_rate = (summary([r[0] for r in runs])[0] for runs in (ours, theirs))
+        p99, n_p99 = (summary([r[1] for r in runs])[0] for runs in (ours, theirs))
+        cpu, n_cpu = (summary([r[2] for r in runs])[0] for runs in (ours, theirs))
+        # CPU ratio: nginx's CPU time per request over ours, so above 1 means cheaper.
+        lines.append(
+            f"| {name} | {cell([r[0] for r in ours], 0)} | {cell([r[0] for r in theirs], 0)} | "
+            f"{rate / n_rate:.2f} | {cell([r[1] for r in ours], 2)} | "
+            f"{cell([r[1] for r in theirs], 2)} | {p99 / n_p99:.2f} | "
+            f"{cell([r[2] for r in ours], 1)} | {cell([r[2] for r in theirs], 1)} | "
+            f"{n_cpu / cpu:.2f} |")
+    return lines
+
+
+def write_report(args, results, stored_routes, labels):
+    with open("/proc/loadavg", encoding="ascii") as handle:
+        load = " ".join(handle.read().split()[:3])
+    servers = "inmor (this build" + (" and a baseline build)" if len(labels) > 1 else ")")
     lines = [
         "# Federation server benchmark",
         "",
         f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC with "
-        f"`bench/run_server.sh` on {platform.machine()}, {os.cpu_count()} CPUs, shared with "
-        "other builds (numbers are noisy). Server (inmor with 1 worker thread, or nginx with "
-        f"1 worker) pinned to CPU {SERVER_CPU}, wrk to CPU {WRK_CPU}; wrk -t{THREADS} "
-        f"-c{CONNECTIONS} -d{args.seconds}s, {args.runs} alternating runs; access logs and "
+        f"`bench/run_server.sh` on {platform.machine()}, {os.cpu_count()} CPUs, load average "
+        f"{load} at the end of the run. Servers ({servers}, with 1 worker thread each; nginx "
+        f"with 1 worker) pinned to CPU {SERVER_CPU}, wrk to CPU {WRK_CPU}; wrk -t{THREADS} "
+        f"-c{CONNECTIONS} -d{args.seconds}s, {args.runs} runs taking turns; access logs and "
         "rate limits off; Release build; embedded SQLite store, so after the first read "
-        "every answer comes from inmor's in-memory cache. Values: median (min-max).",
+        "every answer comes from inmor's in-memory cache. Values: median (min-max). CPU "
+        "us/req is the server's CPU time (all threads, user and kernel) per answered request; "
+        "CPU ratio is nginx's CPU time per request over inmor's (above 1: inmor is cheaper).",
         "",
-        "| endpoint | inmor req/s | nginx req/s | ratio | inmor p99 ms | nginx p99 ms | "
-        "p99 ratio |",
+    ]
+    for label in labels:
+        if len(labels) > 1:
+            lines += [f"### {label} against nginx", ""]
+        lines += stored_table(results, stored_routes, label) + [""]
+
+    signature = [limit["per_second"] for limit in results[("crypto limit", "signature")]]
+    signature_cpu = [limit["per_cpu_second"] for limit in results[("crypto limit", "signature")]]
+    jws = [limit["per_second"] for limit in results[("crypto limit", "jws")]]
+    jws_cpu = [limit["per_cpu_second"] for limit in results[("crypto limit", "jws")]]
+    limit_rate = summary(signature)[0]
+    limit_cpu_us = 1e6 / summary(signature_cpu)[0]
+    lines += [
+        "| trust_mark_status | server | req/s | p99 ms | CPU us/req | rate / crypto limit | "
+        "crypto CPU / server CPU |",
         "|---|---|---|---|---|---|---|",
     ]
-    for name, _, _ in stored_routes:
-        ours = results[(name, "inmor")]
-        theirs = results[(name, "nginx")]
-        rate, rate_min, rate_max = summary([r for r, _ in ours])
-        n_rate, n_min, n_max = summary([r for r, _ in theirs])
-        p99, p99_min, p99_max = summary([p for _, p in ours])
-        n_p99, n_p99_min, n_p99_max = summary([p for _, p in theirs])
-        lines.append(
-            f"| {name} | {rate:.0f} ({rate_min:.0f}-{rate_max:.0f}) | "
-            f"{n_rate:.0f} ({n_min:.0f}-{n_max:.0f}) | {rate / n_rate:.2f} | "
-            f"{p99:.2f} ({p99_min:.2f}-{p99_max:.2f}) | "
-            f"{n_p99:.2f} ({n_p99_min:.2f}-{n_p99_max:.2f}) | {p99 / n_p99:.2f} |")
-    lines += ["", "| trust_mark_status | req/s | p99 ms |", "|---|---|---|"]
-    for name in ["trust_mark_status cached", "trust_mark_status uncached"]:
-        rate, rate_min, rate_max = summary([r for r, _ in results[(name, "inmor")]])
-        p99, p99_min, p99_max = summary([p for _, p in results[(name, "inmor")]])
-        lines.append(f"| {name.split()[1]} | {rate:.0f} ({rate_min:.0f}-{rate_max:.0f}) | "
-                     f"{p99:.2f} ({p99_min:.2f}-{p99_max:.2f}) |")
-    crypto, crypto_min, crypto_max = summary([r for r, _ in results[("crypto limit",
-                                                                      "verify+sign")]])
-    uncached = summary([r for r, _ in results[("trust_mark_status uncached", "inmor")]])[0]
+    for kind in ["cached", "uncached"]:
+        for label in labels:
+            runs = results[(f"trust_mark_status {kind}", label)]
+            rate = summary([r[0] for r in runs])[0]
+            cpu = summary([r[2] for r in runs])[0]
+            lines.append(f"| {kind} | {label} | {cell([r[0] for r in runs], 0)} | "
+                         f"{cell([r[1] for r in runs], 2)} | {cell([r[2] for r in runs], 1)} | "
+                         f"{rate / limit_rate:.0%} | {limit_cpu_us / cpu:.0%} |")
     lines += [
         "",
-        f"Crypto limit (ES256 verify of the mark plus ES256 sign of the answer, one thread, "
-        f"same CPU, measured between runs): {crypto:.0f}/s ({crypto_min:.0f}-{crypto_max:.0f}). "
-        f"Uncached trust_mark_status reaches {uncached / crypto:.0%} of it.",
+        "Crypto limit, measured by `inmor_seed crypto` between runs on the server CPU with "
+        "keys parsed once: one ES256 verification of the mark plus one ES256 signature of an "
+        "answer of the real size.",
+        "",
+        "| crypto limit | per second | per CPU second |",
+        "|---|---|---|",
+        f"| signature primitives (jose::verify_signature + jose::sign_signature) | "
+        f"{cell(signature, 0)} | {cell(signature_cpu, 0)} |",
+        f"| whole JWS (verify_jws + sign_jws, with decoding, JSON and base64url) | "
+        f"{cell(jws, 0)} | {cell(jws_cpu, 0)} |",
+        "",
+        "The trust_mark_status ratios compare with the signature primitives, the stricter "
+        "reference: \"rate / crypto limit\" divides medians of rates taken at different "
+        "moments, \"crypto CPU / server CPU\" divides CPU time per operation and is the one "
+        "that holds on a shared machine.",
         "",
     ]
     with open(args.report, "w", encoding="utf-8") as handle:

@@ -352,6 +352,8 @@ Result<void> ServerProcess::start_listeners(const Config& config) {
     options.client_timeout = std::chrono::seconds(config.client_timeout);
     options.idle_timeout = std::chrono::seconds(config.idle_timeout);
     options.trusted_proxies = *proxies;
+    // One worker thread runs every handler, so connections skip their strand.
+    options.single_thread = worker_threads(config) == 1;
 
     std::shared_ptr<net::ssl::context> tls;
     if (!config.tls_cert.empty()) {

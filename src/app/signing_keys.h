@@ -7,6 +7,7 @@
 #include "endpoints/endpoints.h"
 #include "federation/signing_keys.h"
 #include "jose/jwk.h"
+#include "jose/jws.h"
 
 #include <string>
 #include <vector>
@@ -19,8 +20,8 @@ using federation::SigningKeys;
 /// TrustMarkSigner over SigningKeys with the JOSE layer.
 class JoseTrustMarkSigner final : public endpoints::TrustMarkSigner {
 public:
-    explicit JoseTrustMarkSigner(SigningKeys keys, const Clock& clock)
-        : keys_(std::move(keys)), clock_(clock) {}
+    /// The status response header is prepared here, once for all answers.
+    explicit JoseTrustMarkSigner(SigningKeys keys, const Clock& clock);
 
     Result<boost::json::object> verify_trust_mark(std::string_view jwt) const override;
     Result<std::string> sign_status_response(const boost::json::object& claims) const override;
@@ -28,6 +29,7 @@ public:
 private:
     SigningKeys keys_;
     const Clock& clock_;
+    jose::JwsSigner status_signer_;
 };
 
 }  // namespace inmor::app

@@ -105,21 +105,18 @@ http::Response handle_trust_mark_status(const EndpointContext& context,
     auto status = status_of(context, **verified, *jwt);
     if (!status) return http::error_response(status.error());
 
-    Result<std::shared_ptr<const std::string>> signed_response =
-        context.status_responses
-            ? context.status_responses->get<std::string>(
-                  "signed", digest + ":" + *status,
-                  [&] { return sign_response(context, *jwt, *status); })
-            : [&]() -> Result<std::shared_ptr<const std::string>> {
-                  auto signed_jwt = sign_response(context, *jwt, *status);
-                  if (!signed_jwt) return signed_jwt.error();
-                  return std::make_shared<const std::string>(std::move(*signed_jwt));
-              }();
-    if (!signed_response) return http::error_response(signed_response.error());
-
     http::Response response;
+    if (context.status_responses) {
+        auto cached = context.status_responses->get<std::string>(
+            "signed", digest + ":" + *status, [&] { return sign_response(context, *jwt, *status); });
+        if (!cached) return http::error_response(cached.error());
+        response.body = **cached;
+    } else {
+        auto signed_jwt = sign_response(context, *jwt, *status);
+        if (!signed_jwt) return http::error_response(signed_jwt.error());
+        response.body = std::move(*signed_jwt);
+    }
     response.content_type = http::content_type::kTrustMarkStatus;
-    response.body = **signed_response;
     response.add_header("Cache-Control", "no-store");
     return response;
 }

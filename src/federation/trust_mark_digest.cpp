@@ -8,9 +8,12 @@
 namespace inmor::federation {
 
 std::string trust_mark_digest(std::string_view jwt) {
+    // Fetched once: EVP_sha256() looks the digest up in the provider on every call.
+    static const EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (EVP_Digest(jwt.data(), jwt.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    if (kSha256 == nullptr ||
+        EVP_Digest(jwt.data(), jwt.size(), digest, &length, kSha256, nullptr) != 1) {
         throw std::runtime_error("SHA-256 digest failed");
     }
 

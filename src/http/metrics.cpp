@@ -5,23 +5,32 @@
 
 namespace inmor::http {
 
-void Metrics::record_request(std::string_view route, unsigned status, double seconds) {
-    std::lock_guard lock(mutex_);
-    auto by_status = requests_.find(route);
-    if (by_status == requests_.end()) {
-        by_status = requests_.emplace(std::string(route), std::map<unsigned, std::uint64_t>{}).first;
+void Metrics::RouteCounters::record(unsigned status, double seconds) {
+    if (status >= kFirstStatus && status < kFirstStatus + kStatusCount) {
+        by_status_[status - kFirstStatus].fetch_add(1, std::memory_order_relaxed);
+    } else {
+        std::lock_guard lock(unusual_mutex_);
+        ++unusual_statuses_[status];
     }
-    ++by_status->second[status];
 
-    auto histogram = latency_.find(route);
-    if (histogram == latency_.end()) {
-        histogram = latency_.emplace(std::string(route), Histogram{}).first;
+    std::size_t slot = 0;
+    while (slot < kBucketCount && seconds > kBuckets[slot]) ++slot;
+    latency_slots_[slot].fetch_add(1, std::memory_order_relaxed);
+    sum_.fetch_add(seconds, std::memory_order_relaxed);
+    count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+Metrics::RouteCounters& Metrics::route(std::string_view route) {
+    std::lock_guard lock(mutex_);
+    auto found = routes_.find(route);
+    if (found == routes_.end()) {
+        found = routes_.emplace(std::string(route), std::make_unique<RouteCounters>()).first;
     }
-    for (std::size_t i = 0; i < kBucketCount; ++i) {
-        if (seconds <= kBuckets[i]) ++histogram->second.buckets[i];
-    }
-    ++histogram->second.count;
-    histogram->second.sum += seconds;
+    return *found->second;
+}
+
+void Metrics::record_request(std::string_view route_name, unsigned status, double seconds) {
+    route(route_name).record(status, seconds);
 }
 
 void Metrics::add_gauge_source(GaugeSource source) {
@@ -36,7 +45,18 @@ std::string Metrics::render() const {
         std::lock_guard lock(mutex_);
         out += "# HELP inmor_http_requests_total Requests answered, by route and status.\n";
         out += "# TYPE inmor_http_requests_total counter\n";
-        for (const auto& [route, by_status] : requests_) {
+        for (const auto& [route, counters] : routes_) {
+            // Statuses in ascending order, the unusual ones merged in.
+            std::map<unsigned, std::uint64_t> by_status;
+            for (unsigned i = 0; i < RouteCounters::kStatusCount; ++i) {
+                const std::uint64_t count = counters->by_status_[i].load(std::memory_order_relaxed);
+                if (count > 0) by_status[RouteCounters::kFirstStatus + i] = count;
+            }
+            {
+                std::lock_guard unusual_lock(counters->unusual_mutex_);
+                by_status.insert(counters->unusual_statuses_.begin(),
+                                 counters->unusual_statuses_.end());
+            }
             for (const auto& [status, count] : by_status) {
                 out += fmt::format(
                     "inmor_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", route,
@@ -46,19 +66,23 @@ std::string Metrics::render() const {
 
         out += "# HELP inmor_http_request_duration_seconds Time to answer a request.\n";
         out += "# TYPE inmor_http_request_duration_seconds histogram\n";
-        for (const auto& [route, histogram] : latency_) {
+        for (const auto& [route, counters] : routes_) {
+            const std::uint64_t count = counters->count_.load(std::memory_order_relaxed);
+            if (count == 0) continue;
+            std::uint64_t cumulative = 0;
             for (std::size_t i = 0; i < kBucketCount; ++i) {
+                cumulative += counters->latency_slots_[i].load(std::memory_order_relaxed);
                 out += fmt::format(
                     "inmor_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
-                    route, kBuckets[i], histogram.buckets[i]);
+                    route, kBuckets[i], cumulative);
             }
             out += fmt::format(
                 "inmor_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
-                route, histogram.count);
+                route, count);
             out += fmt::format("inmor_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n",
-                               route, histogram.sum);
+                               route, counters->sum_.load(std::memory_order_relaxed));
             out += fmt::format("inmor_http_request_duration_seconds_count{{route=\"{}\"}} {}\n",
-                               route, histogram.count);
+                               route, count);
         }
         gauges = gauges_;
     }

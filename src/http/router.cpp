@@ -16,8 +16,9 @@ void Router::add(std::string path, std::vector<std::string> methods, Handler han
     }
     std::string allow;
     for (const auto& method : methods) allow += (allow.empty() ? "" : ", ") + method;
-    routes_[std::move(path)] =
-        Route{std::move(methods), std::move(allow), std::move(handler), std::move(limiter)};
+    Metrics::RouteCounters* counters = metrics_ ? &metrics_->route(path) : nullptr;
+    routes_[std::move(path)] = Route{std::move(methods), std::move(allow), std::move(handler),
+                                     std::move(limiter), counters};
 }
 
 Response Router::run(const Route& route, const Request& request) const {
@@ -63,8 +64,8 @@ Response Router::dispatch(const Request& request) const {
     if (metrics_) {
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        metrics_->record_request(found == routes_.end() ? "unknown" : found->first,
-                                 response.status, seconds);
+        auto* counters = found == routes_.end() ? unknown_counters_ : found->second.counters;
+        counters->record(response.status, seconds);
     }
     return response;
 }

@@ -18,7 +18,8 @@ using Handler = std::function<Response(const Request&)>;
 
 class Router {
 public:
-    explicit Router(Metrics* metrics = nullptr) : metrics_(metrics) {}
+    explicit Router(Metrics* metrics = nullptr)
+        : metrics_(metrics), unknown_counters_(metrics ? &metrics->route("unknown") : nullptr) {}
 
     /// Registers `path` for `methods` (HEAD is implied by GET). With a
     /// limiter, each request takes a token first and gets 429 when none is left.
@@ -36,12 +37,14 @@ private:
         std::string allow;  // the Allow header value
         Handler handler;
         std::shared_ptr<RateLimiter> limiter;
+        Metrics::RouteCounters* counters;  // null without metrics
     };
 
     Response run(const Route& route, const Request& request) const;
 
     std::unordered_map<std::string, Route> routes_;
     Metrics* metrics_;
+    Metrics::RouteCounters* unknown_counters_;
 };
 
 }  // namespace inmor::http

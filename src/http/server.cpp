@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -126,14 +127,18 @@ public:
 
     Session(std::shared_ptr<ServerImpl> server, std::uint64_t id, Stream stream,
             net::ip::address peer)
-        : server_(std::move(server)), id_(id), stream_(std::move(stream)), peer_(peer) {}
+        : server_(std::move(server)),
+          id_(id),
+          stream_(std::move(stream)),
+          watchdog_(stream_.get_executor()),
+          peer_(peer) {}
 
     ~Session() override { server_->remove_session(id_); }
 
     void start() {
         peer_text_ = server_->options_.trusted_proxies.client_address(peer_, "");
         if constexpr (kTls) {
-            lowest().expires_after(server_->options_.client_timeout);
+            set_deadline(SteadyClock::now() + server_->options_.client_timeout);
             stream_.async_handshake(ssl::stream_base::server,
                                     [self = this->shared_from_this()](beast::error_code error) {
                                         if (error) return self->close();
@@ -156,6 +161,39 @@ public:
 private:
     beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
+    /// Sets the time by which the current step (handshake, request, response,
+    /// idle wait) must end, else the connection closes. Only a deadline
+    /// earlier than the watchdog's expiry re-arms it. A later one is picked
+    /// up when the watchdog fires. So a busy keep-alive connection costs no
+    /// timer operation per request, where Beast's stream timeouts start and
+    /// cancel a timer wait for every read and write.
+    void set_deadline(SteadyClock::time_point deadline) {
+        deadline_ = deadline;
+        if (!watchdog_armed_ || deadline < watchdog_expiry_) arm_watchdog(deadline);
+    }
+
+    void arm_watchdog(SteadyClock::time_point expiry) {
+        watchdog_armed_ = true;
+        watchdog_expiry_ = expiry;
+        // Cancels a pending wait. The wait holds no reference, so an ended
+        // connection is released at once instead of when its watchdog fires.
+        watchdog_.expires_at(expiry);
+        watchdog_.async_wait([weak = this->weak_from_this()](const beast::error_code& error) {
+            if (error == net::error::operation_aborted) return;
+            if (auto self = weak.lock()) self->on_watchdog();
+        });
+    }
+
+    void on_watchdog() {
+        watchdog_armed_ = false;
+        if (SteadyClock::now() < deadline_) return arm_watchdog(deadline_);
+        // As with Beast's timeouts, the socket closes, so the pending
+        // operation fails and its handler closes the connection.
+        timed_out_ = true;
+        beast::error_code ignored;
+        lowest().socket().close(ignored);
+    }
+
     /// Waits for the next request header: a fresh connection gets the
     /// client timeout, a kept-alive one the idle timeout.
     void read_request(bool first) {
@@ -163,8 +201,8 @@ private:
         parser_->header_limit(static_cast<std::uint32_t>(server_->options_.max_header_bytes));
         parser_->body_limit(server_->options_.max_body_bytes);
         idle_ = true;
-        lowest().expires_after(first ? server_->options_.client_timeout
-                                     : server_->options_.idle_timeout);
+        set_deadline(SteadyClock::now() + (first ? server_->options_.client_timeout
+                                                 : server_->options_.idle_timeout));
         bhttp::async_read_header(
             stream_, buffer_, *parser_,
             [self = this->shared_from_this()](beast::error_code error, std::size_t) {
@@ -175,7 +213,7 @@ private:
     void on_header(const beast::error_code& error) {
         idle_ = false;
         started_ = SteadyClock::now();
-        if (error == net::error::operation_aborted && server_->draining_.load()) {
+        if (error == net::error::operation_aborted && server_->draining_.load() && !timed_out_) {
             // Stopping: a request that reached the socket meanwhile is still read.
             beast::error_code ignored;
             if (buffer_.size() > 0 || lowest().socket().available(ignored) > 0) {
@@ -186,7 +224,7 @@ private:
         if (error) return on_read_error(error);
 
         // The body, if any, must arrive within the client timeout.
-        lowest().expires_after(server_->options_.client_timeout);
+        set_deadline(started_ + server_->options_.client_timeout);
         const auto& header = parser_->get();
         const auto expect = header[bhttp::field::expect];
         if (beast::iequals(expect, "100-continue") && !parser_->is_done()) {
@@ -327,7 +365,7 @@ private:
         if (!head_only_) out += response.body;
         head_only_ = false;
 
-        lowest().expires_after(server_->options_.client_timeout);
+        set_deadline(SteadyClock::now() + server_->options_.client_timeout);
         net::async_write(stream_, net::buffer(out),
                          [self = this->shared_from_this(), keep_alive](beast::error_code error,
                                                                       std::size_t) {
@@ -357,7 +395,7 @@ private:
     void close() {
         beast::error_code ignored;
         if constexpr (kTls) {
-            lowest().expires_after(std::chrono::seconds(2));
+            set_deadline(SteadyClock::now() + std::chrono::seconds(2));
             stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
                 beast::error_code ignored_close;
                 self->lowest().socket().close(ignored_close);
@@ -371,6 +409,11 @@ private:
     std::shared_ptr<ServerImpl> server_;
     std::uint64_t id_;
     Stream stream_;
+    net::steady_timer watchdog_;
+    SteadyClock::time_point deadline_{};
+    SteadyClock::time_point watchdog_expiry_{};
+    bool watchdog_armed_ = false;
+    bool timed_out_ = false;
     net::ip::address peer_;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -407,7 +450,12 @@ Result<void> ServerImpl::listen() {
 }
 
 void ServerImpl::accept_next() {
-    acceptor_.async_accept(net::make_strand(io_),
+    // On one thread a connection's handlers cannot overlap, and the strand
+    // would only add a queue and a lock to every completion.
+    const net::any_io_executor executor =
+        options_.single_thread ? net::any_io_executor(io_.get_executor())
+                               : net::any_io_executor(net::make_strand(io_));
+    acceptor_.async_accept(executor,
                            [self = shared_from_this()](beast::error_code error, tcp::socket socket) {
                                self->on_accept(error, std::move(socket));
                            });

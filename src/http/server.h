@@ -39,6 +39,9 @@ struct ServerOptions {
     /// Copy every request header into Request::headers. Off by default: the
     /// federation endpoints read no header beyond the few the server parses.
     bool keep_headers = false;
+    /// The io_context runs on one thread only, so connections need no strand
+    /// to keep their handlers apart. Set it only when that holds.
+    bool single_thread = false;
 };
 
 using RequestHandler = std::function<Response(const Request&)>;

@@ -385,21 +385,33 @@ Result<VerifiedJws> verify_jws(std::string_view token, const JwkSet& keys,
     return JwsVerifier::verify(std::move(*decoded), keys, expected_typ, clock, options);
 }
 
-Result<std::string> sign_jws(const Jwk& key, const json::object& payload,
-                             const json::object& header_extras) {
+Result<VerifiedJws> verify_decoded_jws(UnverifiedJws decoded, const JwkSet& keys,
+                                       std::string_view expected_typ, const Clock& clock,
+                                       const VerifyOptions& options) {
+    return JwsVerifier::verify(std::move(decoded), keys, expected_typ, clock, options);
+}
+
+namespace {
+
+// The protected header sign_jws() writes, serialized and base64url-encoded.
+Result<std::string> encode_header(const Jwk& key, JwsAlgorithm algorithm,
+                                  const json::object& header_extras) {
     if (header_extras.contains("alg") || header_extras.contains("kid")) {
         return invalid("jws header: alg and kid come from the signing key, not the extras");
     }
-
-    const JwsAlgorithm algorithm = key.signing_algorithm();
     json::object header;
     header["alg"] = algorithm_name(algorithm);
     header["kid"] = key.kid().empty() ? key.thumbprint() : key.kid();
     for (const auto& member : header_extras) {
         header.emplace(member.key(), member.value());
     }
+    return base64url_encode(to_json(header));
+}
 
-    std::string signing_input = base64url_encode(to_json(header));
+Result<std::string> sign_with_header(const Jwk& key, JwsAlgorithm algorithm,
+                                     std::string_view encoded_header,
+                                     const json::object& payload) {
+    std::string signing_input(encoded_header);
     signing_input += '.';
     signing_input += base64url_encode(to_json(payload));
     auto signature = sign_signature(key, algorithm, signing_input);
@@ -409,6 +421,31 @@ Result<std::string> sign_jws(const Jwk& key, const json::object& payload,
     signing_input += '.';
     signing_input += base64url_encode(*signature);
     return signing_input;
+}
+
+}  // namespace
+
+Result<JwsSigner> JwsSigner::create(Jwk key, const json::object& header_extras) {
+    const JwsAlgorithm algorithm = key.signing_algorithm();
+    auto encoded_header = encode_header(key, algorithm, header_extras);
+    if (!encoded_header) {
+        return encoded_header.error();
+    }
+    return JwsSigner(std::move(key), algorithm, std::move(*encoded_header));
+}
+
+Result<std::string> JwsSigner::sign(const json::object& payload) const {
+    return sign_with_header(key_, algorithm_, encoded_header_, payload);
+}
+
+Result<std::string> sign_jws(const Jwk& key, const json::object& payload,
+                             const json::object& header_extras) {
+    const JwsAlgorithm algorithm = key.signing_algorithm();
+    auto encoded_header = encode_header(key, algorithm, header_extras);
+    if (!encoded_header) {
+        return encoded_header.error();
+    }
+    return sign_with_header(key, algorithm, *encoded_header, payload);
 }
 
 }  // namespace inmor::jose

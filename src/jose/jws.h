@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace inmor::jose {
@@ -59,6 +60,9 @@ public:
     const std::string& kid() const { return kid_; }
     JwsAlgorithm algorithm() const { return algorithm_; }
 
+    /// Moves the payload out, for a caller that keeps only the claims.
+    boost::json::object take_payload() { return std::move(payload_); }
+
 private:
     friend struct JwsVerifier;
     VerifiedJws() = default;
@@ -103,11 +107,41 @@ Result<VerifiedJws> verify_jws(std::string_view token, const JwkSet& keys,
                                std::string_view expected_typ, const Clock& clock,
                                const VerifyOptions& options = {});
 
+/// Verifies a token already decoded by decode_unverified() with the checks
+/// of verify_jws(), without decoding it a second time. For a caller that
+/// reads a claim before choosing how to verify.
+Result<VerifiedJws> verify_decoded_jws(UnverifiedJws decoded, const JwkSet& keys,
+                                       std::string_view expected_typ, const Clock& clock,
+                                       const VerifyOptions& options = {});
+
 /// Signs `payload` with `key` (which must be private) and returns the
 /// compact JWS. The header carries `alg` (key.signing_algorithm(), EdDSA for
 /// OKP keys), `kid` (the key's `kid`, else its thumbprint) and then
 /// `header_extras` such as `typ`; extras may not set `alg` or `kid`.
 Result<std::string> sign_jws(const Jwk& key, const boost::json::object& payload,
                              const boost::json::object& header_extras = {});
+
+/// A signer of many payloads with one key under one header. The header is
+/// the one sign_jws() writes, serialized and encoded once, so each sign()
+/// costs only the payload's encoding and the signature. sign() may run on
+/// several threads at once.
+class JwsSigner {
+public:
+    /// Fails as sign_jws() does when `header_extras` sets `alg` or `kid`.
+    static Result<JwsSigner> create(Jwk key, const boost::json::object& header_extras = {});
+
+    /// The compact JWS of `payload`, byte for byte what sign_jws() makes.
+    Result<std::string> sign(const boost::json::object& payload) const;
+
+    const Jwk& key() const { return key_; }
+
+private:
+    JwsSigner(Jwk key, JwsAlgorithm algorithm, std::string encoded_header)
+        : key_(std::move(key)), algorithm_(algorithm), encoded_header_(std::move(encoded_header)) {}
+
+    Jwk key_;
+    JwsAlgorithm algorithm_;
+    std::string encoded_header_;
+};
 
 }  // namespace inmor::jose

@@ -4,17 +4,17 @@
 
 #include "jose/jwk_access.h"
 
-#include <openssl/ecdsa.h>
 #include <openssl/rsa.h>
 
+#include <cstring>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace inmor::jose {
 namespace {
 
 using detail::DigestContextHandle;
-using detail::EcdsaSignatureHandle;
 using detail::JwkAccess;
 
 // The digest each algorithm hashes with, fetched once per process so that a
@@ -118,24 +118,91 @@ Result<DigestContextHandle> start_context(const Jwk& key, JwsAlgorithm algorithm
     return context;
 }
 
-// Converts OpenSSL's DER ECDSA-Sig-Value to the JOSE R || S form.
-Result<std::string> der_to_fixed_width(const std::string& der, std::size_t coordinate_bytes) {
-    const auto* cursor = reinterpret_cast<const unsigned char*>(der.data());
-    EcdsaSignatureHandle signature(
-        d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(der.size())));
-    if (!signature) {
-        return detail::openssl_failure("jws: cannot decode the ECDSA signature");
-    }
+// The ECDSA-Sig-Value SEQUENCE { r INTEGER, s INTEGER } (RFC 3279 section
+// 2.2.3) is read and written by hand: OpenSSL's ASN.1 codec and the two
+// BIGNUMs it goes through cost more than the rest of a JWS around the
+// signature. Contents are at most 2 * (2 + 67) bytes (P-521), so a length
+// has the short form or 0x81 and one octet.
+constexpr unsigned char kDerSequence = 0x30;
+constexpr unsigned char kDerInteger = 0x02;
+constexpr unsigned char kDerLongLength1 = 0x81;
 
-    const BIGNUM* r = nullptr;
-    const BIGNUM* s = nullptr;
-    ECDSA_SIG_get0(signature.get(), &r, &s);
+void append_der_length(std::string& out, std::size_t length) {
+    if (length >= 0x80) {
+        out.push_back(static_cast<char>(kDerLongLength1));
+    }
+    out.push_back(static_cast<char>(length));
+}
+
+// A non-negative big-endian number as a minimal DER INTEGER: leading zero
+// octets dropped (one kept for zero), one added when the top bit is set.
+void append_der_integer(std::string& out, std::string_view magnitude) {
+    while (magnitude.size() > 1 && magnitude.front() == '\0') {
+        magnitude.remove_prefix(1);
+    }
+    const bool pad = (static_cast<unsigned char>(magnitude.front()) & 0x80) != 0;
+    out.push_back(static_cast<char>(kDerInteger));
+    append_der_length(out, magnitude.size() + (pad ? 1 : 0));
+    if (pad) {
+        out.push_back('\0');
+    }
+    out.append(magnitude);
+}
+
+// Reads one DER length at `at`, advancing it; nullopt when malformed.
+std::optional<std::size_t> read_der_length(std::string_view der, std::size_t& at) {
+    if (at >= der.size()) {
+        return std::nullopt;
+    }
+    const auto first = static_cast<unsigned char>(der[at++]);
+    if (first < 0x80) {
+        return first;
+    }
+    if (first != kDerLongLength1 || at >= der.size()) {
+        return std::nullopt;
+    }
+    return static_cast<unsigned char>(der[at++]);
+}
+
+// Reads one non-negative INTEGER at `at` into `out` (`width` bytes,
+// left-padded with zeros), advancing `at`. False when malformed or too wide.
+bool read_der_integer(std::string_view der, std::size_t& at, unsigned char* out,
+                      std::size_t width) {
+    if (at >= der.size() || static_cast<unsigned char>(der[at++]) != kDerInteger) {
+        return false;
+    }
+    const auto length = read_der_length(der, at);
+    if (!length || *length == 0 || *length > der.size() - at) {
+        return false;
+    }
+    std::string_view magnitude = der.substr(at, *length);
+    at += *length;
+    if ((static_cast<unsigned char>(magnitude.front()) & 0x80) != 0) {
+        return false;
+    }
+    while (!magnitude.empty() && magnitude.front() == '\0') {
+        magnitude.remove_prefix(1);
+    }
+    if (magnitude.size() > width) {
+        return false;
+    }
+    std::memset(out, 0, width - magnitude.size());
+    std::memcpy(out + width - magnitude.size(), magnitude.data(), magnitude.size());
+    return true;
+}
+
+// Converts OpenSSL's DER ECDSA-Sig-Value to the JOSE R || S form.
+Result<std::string> der_to_fixed_width(std::string_view der, std::size_t coordinate_bytes) {
     std::string fixed(2 * coordinate_bytes, '\0');
     auto* out = reinterpret_cast<unsigned char*>(fixed.data());
-    const int width = static_cast<int>(coordinate_bytes);
-    if (BN_bn2binpad(r, out, width) != width ||
-        BN_bn2binpad(s, out + coordinate_bytes, width) != width) {
-        return detail::openssl_failure("jws: cannot encode the ECDSA signature");
+    std::size_t at = 0;
+    const bool read = !der.empty() && static_cast<unsigned char>(der[at++]) == kDerSequence;
+    const auto length = read ? read_der_length(der, at) : std::nullopt;
+    if (!length || *length != der.size() - at ||
+        !read_der_integer(der, at, out, coordinate_bytes) ||
+        !read_der_integer(der, at, out + coordinate_bytes, coordinate_bytes) ||
+        at != der.size()) {
+        return Error::server_error("jws: cannot decode the ECDSA signature");
     }
     return fixed;
 }
@@ -152,25 +219,15 @@ Result<std::string> fixed_width_to_der(std::string_view fixed, std::size_t coord
                                       std::to_string(fixed.size()));
     }
 
-    const auto* in = reinterpret_cast<const unsigned char*>(fixed.data());
-    const int width = static_cast<int>(coordinate_bytes);
-    detail::BignumHandle r(BN_bin2bn(in, width, nullptr));
-    detail::BignumHandle s(BN_bin2bn(in + coordinate_bytes, width, nullptr));
-    EcdsaSignatureHandle signature(ECDSA_SIG_new());
-    if (!r || !s || !signature || ECDSA_SIG_set0(signature.get(), r.get(), s.get()) != 1) {
-        return detail::openssl_failure("jws: cannot build the ECDSA signature");
-    }
-    // ECDSA_SIG_set0 took ownership of both numbers.
-    static_cast<void>(r.release());
-    static_cast<void>(s.release());
-
-    unsigned char* der = nullptr;
-    const int der_size = i2d_ECDSA_SIG(signature.get(), &der);
-    if (der_size <= 0) {
-        return detail::openssl_failure("jws: cannot encode the ECDSA signature");
-    }
-    std::string encoded(reinterpret_cast<const char*>(der), static_cast<std::size_t>(der_size));
-    OPENSSL_free(der);
+    std::string integers;
+    integers.reserve(2 * (coordinate_bytes + 3));
+    append_der_integer(integers, fixed.substr(0, coordinate_bytes));
+    append_der_integer(integers, fixed.substr(coordinate_bytes));
+    std::string encoded;
+    encoded.reserve(integers.size() + 3);
+    encoded.push_back(static_cast<char>(kDerSequence));
+    append_der_length(encoded, integers.size());
+    encoded += integers;
     return encoded;
 }
 

@@ -579,6 +579,26 @@ class TimeoutsTest(unittest.TestCase):
             self.assertTrue(self.closed_within(sock, 5))
             self.assertLess(time.monotonic() - started, 4)
 
+    def test_slow_body_is_cut_off(self):
+        with socket.create_connection(("127.0.0.1", self.workspace.port)) as sock:
+            sock.sendall(b"POST /trust_mark_status HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Type: application/x-www-form-urlencoded\r\n"
+                         b"Content-Length: 100\r\n\r\ntrust_mark")  # 90 bytes never come
+            started = time.monotonic()
+            self.assertTrue(self.closed_within(sock, 5))
+            self.assertLess(time.monotonic() - started, 4)
+
+    def test_busy_keep_alive_outlives_the_client_timeout(self):
+        # Requests keep moving the deadline, so a connection in use stays open
+        # past client_timeout and idle_timeout.
+        with socket.create_connection(("127.0.0.1", self.workspace.port)) as sock:
+            sock.settimeout(5)
+            started = time.monotonic()
+            while time.monotonic() - started < 3:
+                sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertTrue(sock.recv(4096).startswith(b"HTTP/1.1 200"))
+                time.sleep(0.5)
+
     def test_idle_keep_alive_is_closed(self):
         with socket.create_connection(("127.0.0.1", self.workspace.port)) as sock:
             sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")

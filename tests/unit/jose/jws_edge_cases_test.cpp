@@ -81,6 +81,76 @@ TEST(VerifyJwsEdges, RejectsEcdsaSignatureWithZeroOrOutOfRangeValues) {
     EXPECT_TRUE(verify_with(key, token).has_value());
 }
 
+// The DER form OpenSSL reads and writes is built and parsed by hand, so
+// coordinates with leading zero octets (about half of all P-521 ones) and
+// with the top bit set (about half of all) must round-trip on every curve.
+TEST(VerifyJwsEdges, EcdsaCoordinatesOfEveryShapeRoundTrip) {
+    for (std::string_view type : {"ES256", "ES384", "ES512"}) {
+        const Jwk& key = private_key(type);
+        const JwkSet keys = public_set(key);
+        const Jwk& public_key = *keys.find(key.kid());
+        const std::size_t width = type == "ES256" ? 32 : type == "ES384" ? 48 : 66;
+        int leading_zero = 0;
+        int top_bit = 0;
+        for (int round = 0; round < 64; ++round) {
+            const std::string input = "header.payload" + std::to_string(round);
+            auto signature = sign_signature(key, key.signing_algorithm(), input);
+            ASSERT_TRUE(signature.has_value()) << type;
+            ASSERT_EQ(signature->size(), 2 * width) << type;
+            for (std::size_t start : {std::size_t{0}, width}) {
+                const auto first = static_cast<unsigned char>((*signature)[start]);
+                leading_zero += first == 0 ? 1 : 0;
+                top_bit += (first & 0x80) != 0 ? 1 : 0;
+            }
+            EXPECT_TRUE(verify_signature(public_key, key.signing_algorithm(), input, *signature))
+                << type << " round " << round;
+        }
+        if (type == "ES512") {
+            EXPECT_GT(leading_zero, 0);
+        } else {
+            EXPECT_GT(top_bit, 0) << type;
+        }
+    }
+}
+
+// JwsSigner writes the header sign_jws() writes, so tokens differ only in
+// the (randomized) ECDSA signature.
+TEST(VerifyJwsEdges, JwsSignerMatchesSignJws) {
+    const Jwk& key = private_key("ES256");
+    const json::object extras{{"typ", "trust-mark-status-response+jwt"}};
+    const json::object payload = valid_payload();
+    auto signer = JwsSigner::create(key, extras);
+    ASSERT_TRUE(signer.has_value());
+    auto from_signer = signer->sign(payload);
+    auto from_function = sign_jws(key, payload, extras);
+    ASSERT_TRUE(from_signer.has_value());
+    ASSERT_TRUE(from_function.has_value());
+
+    EXPECT_EQ(from_signer->substr(0, from_signer->rfind('.')),
+              from_function->substr(0, from_function->rfind('.')));
+    const FixedClock clock(kTestNow);
+    EXPECT_TRUE(verify_jws(*from_signer, public_set(key), "trust-mark-status-response+jwt",
+                           clock));
+    EXPECT_FALSE(JwsSigner::create(key, {{"kid", "other"}}).has_value());
+}
+
+TEST(VerifyJwsEdges, VerifyDecodedJwsChecksLikeVerifyJws) {
+    const Jwk& key = private_key("ES256");
+    const std::string token = sign_raw(key, header_for(key, "ES256"),
+                                       payload_with(valid_times()));
+    const FixedClock clock(kTestNow);
+    auto decoded = decode_unverified(token);
+    ASSERT_TRUE(decoded.has_value());
+    auto verified = verify_decoded_jws(*decoded, public_set(key), kTyp, clock);
+    ASSERT_TRUE(verified.has_value());
+    EXPECT_EQ(verified->payload(), decoded->payload());
+
+    auto wrong_typ = verify_decoded_jws(*decoded, public_set(key), "trust-mark+jwt", clock);
+    ASSERT_FALSE(wrong_typ.has_value());
+    EXPECT_EQ(wrong_typ.error().message(),
+              verify_jws(token, public_set(key), "trust-mark+jwt", clock).error().message());
+}
+
 TEST(VerifyJwsEdges, RejectsEcdsaSignatureOfOtherCurveLength) {
     const Jwk& key = private_key("ES384");
     const std::string token = sign_raw(key, header_for(key, "ES384"),
