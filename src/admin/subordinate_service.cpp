@@ -16,27 +16,6 @@ namespace fed = inmor::federation;
 
 constexpr std::string_view kResource = "subordinate";
 
-AuditEntry audit_entry(const AuditActor& actor, std::string_view action, std::int64_t id,
-                       UnixSeconds now) {
-    AuditEntry entry;
-    entry.at = now;
-    entry.actor = actor;
-    entry.action = std::string(action);
-    entry.resource_type = std::string(kResource);
-    entry.resource_id = std::to_string(id);
-    entry.result = "success";
-    return entry;
-}
-
-ActionError publish_failed(const Error& error) {
-    logger("admin")->error("publish failed after commit what=subordinate error={} detail={}",
-                           error.message(), error.detail());
-    return {503,
-            "saved, but publishing the subordinate statement failed (" + error.message() +
-                "); it is published again at the next start or renewal",
-            std::nullopt};
-}
-
 // Records a newly signed statement and the configuration it was checked on.
 Result<Subordinate> record_signed(SqlExecutor& executor, std::int64_t id,
                                   const std::string& statement, const CheckedEntity& checked,
@@ -112,11 +91,11 @@ ActionResult<Subordinate> hold(const AdminServices& services, const Subordinate&
             if (!after) {
                 return after.error();
             }
-            AuditEntry entry = audit_entry(actor, "hold", subordinate.id, now);
-            entry.before = to_json(subordinate);
-            entry.after = json::object{{"held_for_approval", true}, {"held_reason", reason}};
-            entry.result = "held";
-            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+            Result<std::int64_t> audited = write_audit(
+                executor, actor, now, "hold", kResource, std::to_string(subordinate.id),
+                to_json(subordinate),
+                json::object{{"held_for_approval", true}, {"held_reason", reason}}, "held");
+            if (!audited) {
                 return audited.error();
             }
             return after;
@@ -206,9 +185,9 @@ ActionResult<Subordinate> add_subordinate(const AdminServices& services,
     }
 
     std::lock_guard order(publication_order());
-    Result<Inserted<Subordinate>> created = services.database.with_transaction(
-        [&](SqlExecutor& executor) -> Result<Inserted<Subordinate>> {
-            UnixSeconds now = services.clock.now();
+    ActionResult<Subordinate> created = create_with_audit<Subordinate>(
+        services, actor, kResource, "entityid: already exists",
+        [&](SqlExecutor& executor, UnixSeconds now) -> Result<Inserted<Subordinate>> {
             Result<Inserted<Subordinate>> inserted =
                 create_subordinate(executor, input, limits, now);
             if (!inserted || inserted->duplicate) {
@@ -220,27 +199,18 @@ ActionResult<Subordinate> add_subordinate(const AdminServices& services,
                 return row.error();
             }
             inserted->row = *row;
-            AuditEntry entry = audit_entry(actor, "create", row->id, now);
-            entry.after = to_json(*row);
-            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
-                return audited.error();
-            }
             return inserted;
         });
     if (!created) {
-        return action_error(created.error());
+        return created.error();
     }
-    if (created->duplicate) {
-        return ActionError{403, "entityid: already exists", created->row.id};
-    }
-    logger("admin")->info("subordinate created id={} entity_id={} by={}", created->row.id,
-                          created->row.entityid, actor.username);
+    logger("admin")->info("subordinate created id={} entity_id={} by={}", created->id,
+                          created->entityid, actor.username);
 
-    if (ActionResult<void> published = republish_subordinate(services, created->row);
-        !published) {
+    if (ActionResult<void> published = republish_subordinate(services, *created); !published) {
         return published.error();
     }
-    return created->row;
+    return *created;
 }
 
 ActionResult<Subordinate> change_subordinate(const AdminServices& services, std::int64_t id,
@@ -304,10 +274,10 @@ ActionResult<Subordinate> change_subordinate(const AdminServices& services, std:
             }
             std::string_view action = !checked_input.active && before->active ? "deactivate"
                                                                               : "update";
-            AuditEntry entry = audit_entry(actor, action, id, now);
-            entry.before = to_json(*before);
-            entry.after = to_json(*row);
-            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+            Result<std::int64_t> audited =
+                write_audit(executor, actor, now, action, kResource, std::to_string(id),
+                            to_json(*before), to_json(*row));
+            if (!audited) {
                 return audited.error();
             }
             return row;
@@ -432,12 +402,12 @@ ActionResult<SubordinateRenewal> renew_subordinate(const AdminServices& services
             if (!row) {
                 return row.error();
             }
-            AuditEntry entry = audit_entry(
-                actor, outcome == RenewalOutcome::kKeysRotated ? "rotate_keys" : "renew", id,
-                now);
-            entry.before = to_json(*before);
-            entry.after = to_json(*row);
-            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+            std::string_view action =
+                outcome == RenewalOutcome::kKeysRotated ? "rotate_keys" : "renew";
+            Result<std::int64_t> audited =
+                write_audit(executor, actor, now, action, kResource, std::to_string(id),
+                            to_json(*before), to_json(*row));
+            if (!audited) {
                 return audited.error();
             }
             return row;
@@ -471,7 +441,7 @@ ActionResult<void> republish_subordinate(const AdminServices& services,
             entity_kind_of_jwt(configuration));
     }
     if (!published) {
-        return publish_failed(published.error());
+        return publish_failed("the subordinate statement", published.error());
     }
     return {};
 }
