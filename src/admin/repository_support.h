@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace inmor::admin {
@@ -67,6 +68,20 @@ Error field_error(std::string_view field, std::string_view problem);
 
 /// kNotFound "RESOURCE not found: ID".
 Error not_found_error(std::string_view resource, std::int64_t id);
+
+/// The row a find function returned, or kNotFound "RESOURCE not found: ID"
+/// when it found none. Errors of the lookup pass through unchanged.
+template <class T>
+Result<T> require_found(Result<std::optional<T>> found, std::string_view resource,
+                        std::int64_t id) {
+    if (!found) {
+        return found.error();
+    }
+    if (!found->has_value()) {
+        return not_found_error(resource, id);
+    }
+    return std::move(**found);
+}
 
 /// Unix seconds as an RFC 3339 UTC date-time, "2026-12-04T16:38:03Z".
 std::string format_timestamp(UnixSeconds seconds);

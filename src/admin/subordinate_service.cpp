@@ -70,14 +70,7 @@ std::set<std::string> thumbprints(const jose::JwkSet& keys) {
 }
 
 Result<Subordinate> existing(SqlExecutor& executor, std::int64_t id) {
-    Result<std::optional<Subordinate>> found = find_subordinate(executor, id);
-    if (!found) {
-        return found.error();
-    }
-    if (!found->has_value()) {
-        return not_found_error("subordinate", id);
-    }
-    return **found;
+    return require_found(find_subordinate(executor, id), "subordinate", id);
 }
 
 // Holds the subordinate for approval with an audit entry, in one transaction.

@@ -14,25 +14,11 @@ constexpr std::string_view kTypeResource = "trust_mark_type";
 constexpr std::string_view kMarkResource = "trust_mark";
 
 Result<TrustMarkType> existing_type(SqlExecutor& executor, std::int64_t id) {
-    Result<std::optional<TrustMarkType>> type = find_trust_mark_type(executor, id);
-    if (!type) {
-        return type.error();
-    }
-    if (!type->has_value()) {
-        return not_found_error("trust mark type", id);
-    }
-    return **type;
+    return require_found(find_trust_mark_type(executor, id), "trust mark type", id);
 }
 
 Result<TrustMark> existing_mark(SqlExecutor& executor, std::int64_t id) {
-    Result<std::optional<TrustMark>> mark = find_trust_mark(executor, id);
-    if (!mark) {
-        return mark.error();
-    }
-    if (!mark->has_value()) {
-        return not_found_error("trust mark", id);
-    }
-    return **mark;
+    return require_found(find_trust_mark(executor, id), "trust mark", id);
 }
 
 // Signs `mark` of `type` now and stores the new JWT and expiry.
