@@ -21,27 +21,6 @@ namespace json = boost::json;
 constexpr std::array<std::string_view, 5> kReservedTrustMarkClaims = {
     "iss", "sub", "trust_mark_type", "iat", "exp"};
 
-// Every active trust mark type, page by page.
-Result<std::vector<std::string>> active_trust_mark_types(Database& database) {
-    std::vector<std::string> types;
-    PageRequest page{kMaxPageLimit, 0};
-    while (true) {
-        Result<Page<TrustMarkType>> listed = list_trust_mark_types(database, page);
-        if (!listed) {
-            return listed.error();
-        }
-        for (const TrustMarkType& type : listed->items) {
-            if (type.active) {
-                types.push_back(type.tmtype);
-            }
-        }
-        page.offset += static_cast<std::int64_t>(listed->items.size());
-        if (listed->items.empty() || page.offset >= listed->count) {
-            return types;
-        }
-    }
-}
-
 }  // namespace
 
 Result<std::optional<json::object>> anchor_metadata_policy(const Config& config) {

@@ -60,6 +60,28 @@ boost::json::object page_json(const Page<T>& page) {
     return boost::json::object{{"count", page.count}, {"items", std::move(items)}};
 }
 
+/// Every row of a paged list, read kMaxPageLimit rows at a time through
+/// `list_page(PageRequest)`, which returns Result<Page<T>>. The first error
+/// ends the walk and is returned.
+template <class T, class ListPage>
+Result<std::vector<T>> list_all_pages(ListPage list_page) {
+    std::vector<T> rows;
+    PageRequest page{kMaxPageLimit, 0};
+    while (true) {
+        Result<Page<T>> listed = list_page(page);
+        if (!listed) {
+            return listed.error();
+        }
+        for (T& row : listed->items) {
+            rows.push_back(std::move(row));
+        }
+        page.offset += static_cast<std::int64_t>(listed->items.size());
+        if (listed->items.empty() || page.offset >= listed->count) {
+            return rows;
+        }
+    }
+}
+
 /// Rejects a negative offset or a limit outside 1..kMaxPageLimit.
 Result<void> validate_page(const PageRequest& page);
 

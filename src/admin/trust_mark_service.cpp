@@ -281,21 +281,8 @@ ActionResult<void> republish_trust_mark(const AdminServices& services, const Tru
 }
 
 Result<std::vector<TrustMark>> all_trust_marks(SqlExecutor& executor) {
-    std::vector<TrustMark> marks;
-    PageRequest page{kMaxPageLimit, 0};
-    while (true) {
-        Result<Page<TrustMark>> listed = list_trust_marks(executor, page);
-        if (!listed) {
-            return listed.error();
-        }
-        for (TrustMark& mark : listed->items) {
-            marks.push_back(std::move(mark));
-        }
-        page.offset += static_cast<std::int64_t>(listed->items.size());
-        if (listed->items.empty() || page.offset >= listed->count) {
-            return marks;
-        }
-    }
+    return list_all_pages<TrustMark>(
+        [&](const PageRequest& page) { return list_trust_marks(executor, page); });
 }
 
 }  // namespace inmor::admin

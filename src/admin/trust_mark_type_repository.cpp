@@ -148,6 +148,21 @@ Result<Page<TrustMarkType>> list_trust_mark_types(SqlExecutor& executor,
     return result;
 }
 
+Result<std::vector<std::string>> active_trust_mark_types(SqlExecutor& executor) {
+    Result<std::vector<TrustMarkType>> types = list_all_pages<TrustMarkType>(
+        [&](const PageRequest& page) { return list_trust_mark_types(executor, page); });
+    if (!types) {
+        return types.error();
+    }
+    std::vector<std::string> active;
+    for (const TrustMarkType& type : *types) {
+        if (type.active) {
+            active.push_back(type.tmtype);
+        }
+    }
+    return active;
+}
+
 Result<TrustMarkType> update_trust_mark_type(SqlExecutor& executor, std::int64_t id,
                                              const TrustMarkTypeUpdate& update) {
     Result<TrustMarkType> found =
