@@ -9,8 +9,6 @@
 #include "jose/jws.h"
 
 #include <array>
-#include <fstream>
-#include <sstream>
 
 namespace inmor::admin {
 namespace {
@@ -28,14 +26,12 @@ Result<std::optional<json::object>> anchor_metadata_policy(const Config& config)
     if (path.empty()) {
         return std::optional<json::object>();
     }
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
-        return Error::invalid_request("federation.metadata_policy_file: cannot read " + path);
+    Result<std::string> text = read_configured_file(path, "federation.metadata_policy_file");
+    if (!text) {
+        return text.error();
     }
-    std::ostringstream text;
-    text << file.rdbuf();
     Result<json::object> policy =
-        parse_json_object(text.str(), "federation.metadata_policy_file (" + path + ")");
+        parse_json_object(*text, "federation.metadata_policy_file (" + path + ")");
     if (!policy) {
         return policy.error();
     }
