@@ -37,6 +37,32 @@ ActionResult<std::string> sign(const AdminServices& services, const CheckedEntit
     return std::move(*statement);
 }
 
+// A subordinate statement, signed for an entity whose configuration passed
+// the checks.
+struct SignedStatement {
+    CheckedEntity checked;
+    std::string statement;
+};
+
+// Fetches the entity configuration, checks it with the keys in `input.jwks`
+// and signs the subordinate statement.
+ActionResult<SignedStatement> check_and_sign(const AdminServices& services,
+                                             const SubordinateInput& input) {
+    ActionResult<jose::JwkSet> keys = registered_keys(input.jwks);
+    if (!keys) {
+        return keys.error();
+    }
+    ActionResult<CheckedEntity> checked = check_entity(services, input, *keys);
+    if (!checked) {
+        return checked.error();
+    }
+    ActionResult<std::string> statement = sign(services, *checked);
+    if (!statement) {
+        return statement.error();
+    }
+    return SignedStatement{std::move(*checked), std::move(*statement)};
+}
+
 SubordinateInput input_of(const Subordinate& subordinate) {
     SubordinateInput input;
     input.entityid = subordinate.entityid;
@@ -164,17 +190,9 @@ ActionResult<Subordinate> add_subordinate(const AdminServices& services,
         return ActionError{403, "entityid: already exists", (*known)->id};
     }
 
-    ActionResult<jose::JwkSet> keys = registered_keys(input.jwks);
-    if (!keys) {
-        return keys.error();
-    }
-    ActionResult<CheckedEntity> checked = check_entity(services, input, *keys);
-    if (!checked) {
-        return checked.error();
-    }
-    ActionResult<std::string> statement = sign(services, *checked);
-    if (!statement) {
-        return statement.error();
+    ActionResult<SignedStatement> signed_entity = check_and_sign(services, input);
+    if (!signed_entity) {
+        return signed_entity.error();
     }
 
     std::lock_guard order(publication_order());
@@ -187,7 +205,8 @@ ActionResult<Subordinate> add_subordinate(const AdminServices& services,
                 return inserted;
             }
             Result<Subordinate> row =
-                record_signed(executor, inserted->row.id, *statement, *checked, now);
+                record_signed(executor, inserted->row.id, signed_entity->statement,
+                              signed_entity->checked, now);
             if (!row) {
                 return row.error();
             }
@@ -227,23 +246,13 @@ ActionResult<Subordinate> change_subordinate(const AdminServices& services, std:
     }
 
     // An inactive subordinate is only withdrawn; nothing is fetched for it.
-    std::optional<CheckedEntity> checked;
-    std::optional<std::string> statement;
+    std::optional<SignedStatement> signed_entity;
     if (checked_input.active) {
-        ActionResult<jose::JwkSet> keys = registered_keys(checked_input.jwks);
-        if (!keys) {
-            return keys.error();
+        ActionResult<SignedStatement> fresh = check_and_sign(services, checked_input);
+        if (!fresh) {
+            return fresh.error();
         }
-        ActionResult<CheckedEntity> entity = check_entity(services, checked_input, *keys);
-        if (!entity) {
-            return entity.error();
-        }
-        ActionResult<std::string> signed_statement = sign(services, *entity);
-        if (!signed_statement) {
-            return signed_statement.error();
-        }
-        checked = std::move(*entity);
-        statement = std::move(*signed_statement);
+        signed_entity = std::move(*fresh);
     }
 
     std::lock_guard order(publication_order());
@@ -255,12 +264,13 @@ ActionResult<Subordinate> change_subordinate(const AdminServices& services, std:
             if (!row) {
                 return row.error();
             }
-            if (checked) {
+            if (signed_entity) {
                 row = set_held_for_approval(executor, id, std::nullopt, now);
                 if (!row) {
                     return row.error();
                 }
-                row = record_signed(executor, id, *statement, *checked, now);
+                row = record_signed(executor, id, signed_entity->statement,
+                                    signed_entity->checked, now);
                 if (!row) {
                     return row.error();
                 }
