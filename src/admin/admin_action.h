@@ -67,17 +67,17 @@ ActionError action_error(const Error& error);
 /// Converts an action error into the API's error type.
 api::ApiError to_api_error(const ActionError& error);
 
-/// The error for a publication that failed after its change committed: 503,
-/// saying that the change is saved and when `what` is published again. Logs
-/// the failure with the store's detail.
+/// Builds the 503 error for a publication that failed after its change
+/// committed. Its message says that the change is saved and that `what` is
+/// published again at the next start or renewal. Logs the store's detail.
 ActionError publish_failed(std::string_view what, const Error& error);
 
 /// Creates one resource: runs `insert(executor, now)` and writes the "create"
 /// audit entry of its row in one transaction, so both commit or neither does.
-/// `insert` returns the new row, or the existing one marked `duplicate`, which
-/// gives 403 with `duplicate_message` and the existing id; other errors are
-/// translated by action_error. A caller that publishes the row holds
-/// publication_order() from before this call until it has published.
+/// `insert` returns the new row, or the existing one marked `duplicate`. A
+/// duplicate gives 403 with `duplicate_message` and the existing id, and
+/// action_error translates any other error. A caller that publishes the row
+/// holds publication_order() from before this call until it has published.
 template <class Row, class Insert>
 ActionResult<Row> create_with_audit(const AdminServices& services, const AuditActor& actor,
                                     std::string_view resource_type,

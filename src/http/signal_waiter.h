@@ -1,5 +1,5 @@
-// The signals a server process acts on: SIGTERM and SIGINT stop it, SIGHUP
-// asks it to reload. Shared by `inmor serve` and `inmor-admin serve`.
+// The signals a server process acts on: SIGTERM and SIGINT stop it, and
+// SIGHUP requests a reload. Shared by `inmor serve` and `inmor-admin serve`.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
