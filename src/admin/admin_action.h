@@ -68,7 +68,7 @@ ActionError action_error(const Error& error);
 api::ApiError to_api_error(const ActionError& error);
 
 /// Builds the 503 error for a publication that failed after its change
-/// committed. Its message says that the change is saved and that `what` is
+/// committed. Its message states that the change is saved and that `what` is
 /// published again at the next start or renewal. Logs the store's detail.
 ActionError publish_failed(std::string_view what, const Error& error);
 
