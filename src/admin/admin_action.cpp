@@ -1,4 +1,5 @@
-// Translating lower-layer errors into admin action errors.
+// Translating lower-layer errors into admin action errors, and the error of a
+// publication that failed after its commit.
 #include "admin/admin_action.h"
 
 #include "common/logging.h"
@@ -28,6 +29,15 @@ ActionError action_error(const Error& error) {
     logger("admin")->error("admin action failed error={} detail={}", error.message(),
                            error.detail());
     return {503, "the admin could not complete the change: " + error.message(), std::nullopt};
+}
+
+ActionError publish_failed(std::string_view what, const Error& error) {
+    logger("admin")->error("publish failed after commit what={} error={} detail={}", what,
+                           error.message(), error.detail());
+    return {503,
+            "saved, but publishing " + std::string(what) + " failed (" + error.message() +
+                "); it is published again at the next start or renewal",
+            std::nullopt};
 }
 
 api::ApiError to_api_error(const ActionError& error) {

@@ -1,9 +1,12 @@
 // The result type of admin actions (create, update, sign, publish), shared by
-// the API handlers, the management commands and the scheduler. A failure
-// carries the HTTP status the admin API returns for it.
+// the API handlers, the management commands and the scheduler, and the steps
+// every action shares. A failure carries the HTTP status the admin API
+// returns for it.
 #pragma once
 
 #include "admin/api/api_route.h"
+#include "admin/audit_log.h"
+#include "admin/repository_support.h"
 #include "common/error.h"
 
 #include <boost/assert/source_location.hpp>
@@ -13,6 +16,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace inmor::admin {
 
@@ -61,6 +66,47 @@ ActionError action_error(const Error& error);
 
 /// Converts an action error into the API's error type.
 api::ApiError to_api_error(const ActionError& error);
+
+/// Builds the 503 error for a publication that failed after its change
+/// committed. Its message states that the change is saved and that `what` is
+/// published again at the next start or renewal. Logs the store's detail.
+ActionError publish_failed(std::string_view what, const Error& error);
+
+/// Creates one resource: runs `insert(executor, now)` and writes the "create"
+/// audit entry of its row in one transaction, so both commit or neither does.
+/// `insert` returns the new row, or the existing one marked `duplicate`. A
+/// duplicate gives 403 with `duplicate_message` and the existing id, and
+/// action_error translates any other error. A caller that publishes the row
+/// holds publication_order() from before this call until it has published.
+template <class Row, class Insert>
+ActionResult<Row> create_with_audit(const AdminServices& services, const AuditActor& actor,
+                                    std::string_view resource_type,
+                                    std::string_view duplicate_message, Insert insert) {
+    Result<Inserted<Row>> created = services.database.with_transaction(
+        [&](SqlExecutor& executor) -> Result<Inserted<Row>> {
+            UnixSeconds now = services.clock.now();
+            Result<Inserted<Row>> inserted = insert(executor, now);
+            if (!inserted || inserted->duplicate) {
+                return inserted;
+            }
+            Result<std::int64_t> audited =
+                write_audit(executor, actor, now, "create", resource_type,
+                            std::to_string(inserted->row.id), std::nullopt,
+                            to_json(inserted->row));
+            if (!audited) {
+                return audited.error();
+            }
+            return inserted;
+        });
+
+    if (!created) {
+        return action_error(created.error());
+    }
+    if (created->duplicate) {
+        return ActionError{403, std::string(duplicate_message), created->row.id};
+    }
+    return std::move(created->row);
+}
 
 /// Held by a change to what is published (subordinates, trust marks) from
 /// its commit until its publication, so changes publish in the order they

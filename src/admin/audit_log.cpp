@@ -94,6 +94,22 @@ Result<std::int64_t> write_audit_entry(SqlExecutor& executor, const AuditEntry& 
     return (*inserted)->integer(0);
 }
 
+Result<std::int64_t> write_audit(SqlExecutor& executor, const AuditActor& actor, UnixSeconds now,
+                                 std::string_view action, std::string_view resource_type,
+                                 std::string resource_id, std::optional<json::value> before,
+                                 std::optional<json::value> after, std::string result) {
+    AuditEntry entry;
+    entry.at = now;
+    entry.actor = actor;
+    entry.action = std::string(action);
+    entry.resource_type = std::string(resource_type);
+    entry.resource_id = std::move(resource_id);
+    entry.before = std::move(before);
+    entry.after = std::move(after);
+    entry.result = std::move(result);
+    return write_audit_entry(executor, entry);
+}
+
 Result<Page<AuditEntry>> list_audit_entries(SqlExecutor& executor, const AuditFilter& filter,
                                             const PageRequest& page) {
     if (Result<void> valid = validate_page(page); !valid) {

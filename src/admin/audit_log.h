@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace inmor::admin {
 
@@ -46,6 +47,16 @@ struct AuditFilter {
 /// Writes one entry and returns its id. Pass the transaction executor of the
 /// change so the entry and the change commit or roll back together.
 Result<std::int64_t> write_audit_entry(SqlExecutor& executor, const AuditEntry& entry);
+
+/// Writes one entry by `actor` at `now` and returns its id, as
+/// write_audit_entry does. Route handlers and admin actions write their entries
+/// through it, passing the transaction of the change.
+Result<std::int64_t> write_audit(SqlExecutor& executor, const AuditActor& actor, UnixSeconds now,
+                                 std::string_view action, std::string_view resource_type,
+                                 std::string resource_id,
+                                 std::optional<boost::json::value> before,
+                                 std::optional<boost::json::value> after,
+                                 std::string result = "success");
 
 /// One page of entries matching `filter`, newest first.
 Result<Page<AuditEntry>> list_audit_entries(SqlExecutor& executor, const AuditFilter& filter,

@@ -119,6 +119,14 @@ Result<std::int64_t> SqlExecutor::execute(std::string_view sql, const SqlParams&
     return result->affected_rows;
 }
 
+Result<void> Connection::run_plain(std::string_view sql) {
+    Result<QueryResult> result = run(sql, {});
+    if (!result) {
+        return result.error();
+    }
+    return {};
+}
+
 bool is_duplicate_error(const Error& error, std::string_view column) {
     return error.code() == ErrorCode::kInvalidRequest &&
            error.message() == std::string(column) + ": already exists";

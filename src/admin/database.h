@@ -89,6 +89,11 @@ public:
     /// False once the link to the server is lost or a transaction was left
     /// open; the pool then closes the connection instead of reusing it.
     virtual bool healthy() const = 0;
+
+protected:
+    /// Runs a statement that takes no parameters and returns no rows, such as
+    /// BEGIN, COMMIT or ROLLBACK.
+    Result<void> run_plain(std::string_view sql);
 };
 
 using ConnectionFactory = std::function<Result<std::unique_ptr<Connection>>()>;

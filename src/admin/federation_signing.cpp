@@ -9,8 +9,6 @@
 #include "jose/jws.h"
 
 #include <array>
-#include <fstream>
-#include <sstream>
 
 namespace inmor::admin {
 namespace {
@@ -21,27 +19,6 @@ namespace json = boost::json;
 constexpr std::array<std::string_view, 5> kReservedTrustMarkClaims = {
     "iss", "sub", "trust_mark_type", "iat", "exp"};
 
-// Every active trust mark type, page by page.
-Result<std::vector<std::string>> active_trust_mark_types(Database& database) {
-    std::vector<std::string> types;
-    PageRequest page{kMaxPageLimit, 0};
-    while (true) {
-        Result<Page<TrustMarkType>> listed = list_trust_mark_types(database, page);
-        if (!listed) {
-            return listed.error();
-        }
-        for (const TrustMarkType& type : listed->items) {
-            if (type.active) {
-                types.push_back(type.tmtype);
-            }
-        }
-        page.offset += static_cast<std::int64_t>(listed->items.size());
-        if (listed->items.empty() || page.offset >= listed->count) {
-            return types;
-        }
-    }
-}
-
 }  // namespace
 
 Result<std::optional<json::object>> anchor_metadata_policy(const Config& config) {
@@ -49,14 +26,12 @@ Result<std::optional<json::object>> anchor_metadata_policy(const Config& config)
     if (path.empty()) {
         return std::optional<json::object>();
     }
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
-        return Error::invalid_request("federation.metadata_policy_file: cannot read " + path);
+    Result<std::string> text = read_configured_file(path, "federation.metadata_policy_file");
+    if (!text) {
+        return text.error();
     }
-    std::ostringstream text;
-    text << file.rdbuf();
     Result<json::object> policy =
-        parse_json_object(text.str(), "federation.metadata_policy_file (" + path + ")");
+        parse_json_object(*text, "federation.metadata_policy_file (" + path + ")");
     if (!policy) {
         return policy.error();
     }

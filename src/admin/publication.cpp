@@ -7,8 +7,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace inmor::admin {
 namespace {
@@ -23,18 +21,8 @@ constexpr UnixSeconds kSecondsPerHour = 3600;
 constexpr std::string_view kForbiddenFederationEntityMembers[] = {"jwks", "jwks_uri",
                                                                    "signed_jwks_uri"};
 
-Result<std::string> read_text_file(const std::string& path, std::string_view key) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
-        return Error::invalid_request(std::string(key) + ": cannot read " + path);
-    }
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
-
 Result<bj::object> read_json_object_file(const std::string& path, std::string_view key) {
-    auto text = read_text_file(path, key);
+    auto text = read_configured_file(path, key);
     if (!text) return text.error();
     auto parsed = parse_json_object(*text, std::string(key) + " (" + path + ")");
     if (!parsed) return parsed.error();

@@ -12,22 +12,6 @@
 namespace inmor::admin {
 namespace {
 
-// Every active trust mark type, page by page.
-Result<std::vector<std::string>> active_trust_mark_types(Database& database) {
-    std::vector<std::string> types;
-    PageRequest page{kMaxPageLimit, 0};
-    while (true) {
-        auto listed = list_trust_mark_types(database, page);
-        if (!listed) return listed.error();
-        for (const auto& type : listed->items) {
-            if (type.active) types.push_back(type.tmtype);
-        }
-        page.offset += static_cast<std::int64_t>(listed->items.size());
-        if (listed->items.empty() || page.offset >= listed->count) break;
-    }
-    return types;
-}
-
 int report_failure(PublishContext& context, std::string_view command, const Error& error) {
     context.err << command << ": " << error.message() << "\n";
     logger("admin")->error("{} failed error={} detail={}", command, error.message(),

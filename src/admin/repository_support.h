@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace inmor::admin {
@@ -59,6 +60,28 @@ boost::json::object page_json(const Page<T>& page) {
     return boost::json::object{{"count", page.count}, {"items", std::move(items)}};
 }
 
+/// Every row of a paged list, read kMaxPageLimit rows at a time through
+/// `list_page(PageRequest)`, which returns Result<Page<T>>. The first error
+/// ends the walk and is returned.
+template <class T, class ListPage>
+Result<std::vector<T>> list_all_pages(ListPage list_page) {
+    std::vector<T> rows;
+    PageRequest page{kMaxPageLimit, 0};
+    while (true) {
+        Result<Page<T>> listed = list_page(page);
+        if (!listed) {
+            return listed.error();
+        }
+        for (T& row : listed->items) {
+            rows.push_back(std::move(row));
+        }
+        page.offset += static_cast<std::int64_t>(listed->items.size());
+        if (listed->items.empty() || page.offset >= listed->count) {
+            return rows;
+        }
+    }
+}
+
 /// Rejects a negative offset or a limit outside 1..kMaxPageLimit.
 Result<void> validate_page(const PageRequest& page);
 
@@ -67,6 +90,20 @@ Error field_error(std::string_view field, std::string_view problem);
 
 /// kNotFound "RESOURCE not found: ID".
 Error not_found_error(std::string_view resource, std::int64_t id);
+
+/// The row a find function returned, or kNotFound "RESOURCE not found: ID"
+/// when it found none. Errors of the lookup pass through unchanged.
+template <class T>
+Result<T> require_found(Result<std::optional<T>> found, std::string_view resource,
+                        std::int64_t id) {
+    if (!found) {
+        return found.error();
+    }
+    if (!found->has_value()) {
+        return not_found_error(resource, id);
+    }
+    return std::move(**found);
+}
 
 /// Unix seconds as an RFC 3339 UTC date-time, "2026-12-04T16:38:03Z".
 std::string format_timestamp(UnixSeconds seconds);

@@ -75,21 +75,8 @@ Result<Page<Subordinate>> search_subordinates(SqlExecutor& executor,
 }
 
 Result<std::vector<Subordinate>> all_subordinates(SqlExecutor& executor) {
-    std::vector<Subordinate> subordinates;
-    PageRequest page{kMaxPageLimit, 0};
-    while (true) {
-        Result<Page<Subordinate>> listed = list_subordinates(executor, page);
-        if (!listed) {
-            return listed.error();
-        }
-        for (Subordinate& subordinate : listed->items) {
-            subordinates.push_back(std::move(subordinate));
-        }
-        page.offset += static_cast<std::int64_t>(listed->items.size());
-        if (listed->items.empty() || page.offset >= listed->count) {
-            return subordinates;
-        }
-    }
+    return list_all_pages<Subordinate>(
+        [&](const PageRequest& page) { return list_subordinates(executor, page); });
 }
 
 }  // namespace inmor::admin

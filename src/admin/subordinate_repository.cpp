@@ -110,14 +110,7 @@ Result<std::optional<Subordinate>> find_one(SqlExecutor& executor, std::string_v
 }
 
 Result<Subordinate> find_existing(SqlExecutor& executor, std::int64_t id) {
-    Result<std::optional<Subordinate>> found = find_subordinate(executor, id);
-    if (!found) {
-        return found.error();
-    }
-    if (!found->has_value()) {
-        return not_found_error("subordinate", id);
-    }
-    return std::move(**found);
+    return require_found(find_subordinate(executor, id), "subordinate", id);
 }
 
 Result<Subordinate> store(SqlExecutor& executor, const Subordinate& subordinate) {

@@ -16,27 +16,6 @@ namespace fed = inmor::federation;
 
 constexpr std::string_view kResource = "subordinate";
 
-AuditEntry audit_entry(const AuditActor& actor, std::string_view action, std::int64_t id,
-                       UnixSeconds now) {
-    AuditEntry entry;
-    entry.at = now;
-    entry.actor = actor;
-    entry.action = std::string(action);
-    entry.resource_type = std::string(kResource);
-    entry.resource_id = std::to_string(id);
-    entry.result = "success";
-    return entry;
-}
-
-ActionError publish_failed(const Error& error) {
-    logger("admin")->error("publish failed after commit what=subordinate error={} detail={}",
-                           error.message(), error.detail());
-    return {503,
-            "saved, but publishing the subordinate statement failed (" + error.message() +
-                "); it is published again at the next start or renewal",
-            std::nullopt};
-}
-
 // Records a newly signed statement and the configuration it was checked on.
 Result<Subordinate> record_signed(SqlExecutor& executor, std::int64_t id,
                                   const std::string& statement, const CheckedEntity& checked,
@@ -56,6 +35,32 @@ ActionResult<std::string> sign(const AdminServices& services, const CheckedEntit
         return action_error(statement.error());
     }
     return std::move(*statement);
+}
+
+// A subordinate statement, signed for an entity whose configuration passed
+// the checks.
+struct SignedStatement {
+    CheckedEntity checked;
+    std::string statement;
+};
+
+// Fetches the entity configuration, checks it with the keys in `input.jwks`
+// and signs the subordinate statement.
+ActionResult<SignedStatement> check_and_sign(const AdminServices& services,
+                                             const SubordinateInput& input) {
+    ActionResult<jose::JwkSet> keys = registered_keys(input.jwks);
+    if (!keys) {
+        return keys.error();
+    }
+    ActionResult<CheckedEntity> checked = check_entity(services, input, *keys);
+    if (!checked) {
+        return checked.error();
+    }
+    ActionResult<std::string> statement = sign(services, *checked);
+    if (!statement) {
+        return statement.error();
+    }
+    return SignedStatement{std::move(*checked), std::move(*statement)};
 }
 
 SubordinateInput input_of(const Subordinate& subordinate) {
@@ -91,14 +96,7 @@ std::set<std::string> thumbprints(const jose::JwkSet& keys) {
 }
 
 Result<Subordinate> existing(SqlExecutor& executor, std::int64_t id) {
-    Result<std::optional<Subordinate>> found = find_subordinate(executor, id);
-    if (!found) {
-        return found.error();
-    }
-    if (!found->has_value()) {
-        return not_found_error("subordinate", id);
-    }
-    return **found;
+    return require_found(find_subordinate(executor, id), "subordinate", id);
 }
 
 // Holds the subordinate for approval with an audit entry, in one transaction.
@@ -112,11 +110,11 @@ ActionResult<Subordinate> hold(const AdminServices& services, const Subordinate&
             if (!after) {
                 return after.error();
             }
-            AuditEntry entry = audit_entry(actor, "hold", subordinate.id, now);
-            entry.before = to_json(subordinate);
-            entry.after = json::object{{"held_for_approval", true}, {"held_reason", reason}};
-            entry.result = "held";
-            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+            Result<std::int64_t> audited = write_audit(
+                executor, actor, now, "hold", kResource, std::to_string(subordinate.id),
+                to_json(subordinate),
+                json::object{{"held_for_approval", true}, {"held_reason", reason}}, "held");
+            if (!audited) {
                 return audited.error();
             }
             return after;
@@ -192,55 +190,39 @@ ActionResult<Subordinate> add_subordinate(const AdminServices& services,
         return ActionError{403, "entityid: already exists", (*known)->id};
     }
 
-    ActionResult<jose::JwkSet> keys = registered_keys(input.jwks);
-    if (!keys) {
-        return keys.error();
-    }
-    ActionResult<CheckedEntity> checked = check_entity(services, input, *keys);
-    if (!checked) {
-        return checked.error();
-    }
-    ActionResult<std::string> statement = sign(services, *checked);
-    if (!statement) {
-        return statement.error();
+    ActionResult<SignedStatement> signed_entity = check_and_sign(services, input);
+    if (!signed_entity) {
+        return signed_entity.error();
     }
 
     std::lock_guard order(publication_order());
-    Result<Inserted<Subordinate>> created = services.database.with_transaction(
-        [&](SqlExecutor& executor) -> Result<Inserted<Subordinate>> {
-            UnixSeconds now = services.clock.now();
+    ActionResult<Subordinate> created = create_with_audit<Subordinate>(
+        services, actor, kResource, "entityid: already exists",
+        [&](SqlExecutor& executor, UnixSeconds now) -> Result<Inserted<Subordinate>> {
             Result<Inserted<Subordinate>> inserted =
                 create_subordinate(executor, input, limits, now);
             if (!inserted || inserted->duplicate) {
                 return inserted;
             }
             Result<Subordinate> row =
-                record_signed(executor, inserted->row.id, *statement, *checked, now);
+                record_signed(executor, inserted->row.id, signed_entity->statement,
+                              signed_entity->checked, now);
             if (!row) {
                 return row.error();
             }
             inserted->row = *row;
-            AuditEntry entry = audit_entry(actor, "create", row->id, now);
-            entry.after = to_json(*row);
-            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
-                return audited.error();
-            }
             return inserted;
         });
     if (!created) {
-        return action_error(created.error());
+        return created.error();
     }
-    if (created->duplicate) {
-        return ActionError{403, "entityid: already exists", created->row.id};
-    }
-    logger("admin")->info("subordinate created id={} entity_id={} by={}", created->row.id,
-                          created->row.entityid, actor.username);
+    logger("admin")->info("subordinate created id={} entity_id={} by={}", created->id,
+                          created->entityid, actor.username);
 
-    if (ActionResult<void> published = republish_subordinate(services, created->row);
-        !published) {
+    if (ActionResult<void> published = republish_subordinate(services, *created); !published) {
         return published.error();
     }
-    return created->row;
+    return *created;
 }
 
 ActionResult<Subordinate> change_subordinate(const AdminServices& services, std::int64_t id,
@@ -264,23 +246,13 @@ ActionResult<Subordinate> change_subordinate(const AdminServices& services, std:
     }
 
     // An inactive subordinate is only withdrawn; nothing is fetched for it.
-    std::optional<CheckedEntity> checked;
-    std::optional<std::string> statement;
+    std::optional<SignedStatement> signed_entity;
     if (checked_input.active) {
-        ActionResult<jose::JwkSet> keys = registered_keys(checked_input.jwks);
-        if (!keys) {
-            return keys.error();
+        ActionResult<SignedStatement> fresh = check_and_sign(services, checked_input);
+        if (!fresh) {
+            return fresh.error();
         }
-        ActionResult<CheckedEntity> entity = check_entity(services, checked_input, *keys);
-        if (!entity) {
-            return entity.error();
-        }
-        ActionResult<std::string> signed_statement = sign(services, *entity);
-        if (!signed_statement) {
-            return signed_statement.error();
-        }
-        checked = std::move(*entity);
-        statement = std::move(*signed_statement);
+        signed_entity = std::move(*fresh);
     }
 
     std::lock_guard order(publication_order());
@@ -292,22 +264,23 @@ ActionResult<Subordinate> change_subordinate(const AdminServices& services, std:
             if (!row) {
                 return row.error();
             }
-            if (checked) {
+            if (signed_entity) {
                 row = set_held_for_approval(executor, id, std::nullopt, now);
                 if (!row) {
                     return row.error();
                 }
-                row = record_signed(executor, id, *statement, *checked, now);
+                row = record_signed(executor, id, signed_entity->statement,
+                                    signed_entity->checked, now);
                 if (!row) {
                     return row.error();
                 }
             }
             std::string_view action = !checked_input.active && before->active ? "deactivate"
                                                                               : "update";
-            AuditEntry entry = audit_entry(actor, action, id, now);
-            entry.before = to_json(*before);
-            entry.after = to_json(*row);
-            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+            Result<std::int64_t> audited =
+                write_audit(executor, actor, now, action, kResource, std::to_string(id),
+                            to_json(*before), to_json(*row));
+            if (!audited) {
                 return audited.error();
             }
             return row;
@@ -432,12 +405,12 @@ ActionResult<SubordinateRenewal> renew_subordinate(const AdminServices& services
             if (!row) {
                 return row.error();
             }
-            AuditEntry entry = audit_entry(
-                actor, outcome == RenewalOutcome::kKeysRotated ? "rotate_keys" : "renew", id,
-                now);
-            entry.before = to_json(*before);
-            entry.after = to_json(*row);
-            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+            std::string_view action =
+                outcome == RenewalOutcome::kKeysRotated ? "rotate_keys" : "renew";
+            Result<std::int64_t> audited =
+                write_audit(executor, actor, now, action, kResource, std::to_string(id),
+                            to_json(*before), to_json(*row));
+            if (!audited) {
                 return audited.error();
             }
             return row;
@@ -471,7 +444,7 @@ ActionResult<void> republish_subordinate(const AdminServices& services,
             entity_kind_of_jwt(configuration));
     }
     if (!published) {
-        return publish_failed(published.error());
+        return publish_failed("the subordinate statement", published.error());
     }
     return {};
 }

@@ -76,14 +76,7 @@ Result<void> store(SqlExecutor& executor, const TrustMark& mark) {
 }
 
 Result<TrustMark> find_existing(SqlExecutor& executor, std::int64_t id) {
-    Result<std::optional<TrustMark>> found = find_trust_mark(executor, id);
-    if (!found) {
-        return found.error();
-    }
-    if (!found->has_value()) {
-        return not_found_error("trust mark", id);
-    }
-    return std::move(**found);
+    return require_found(find_trust_mark(executor, id), "trust mark", id);
 }
 
 }  // namespace
@@ -94,16 +87,15 @@ Result<Inserted<TrustMark>> create_trust_mark(SqlExecutor& executor, const Trust
     if (!domain) {
         return domain.error().with_context("domain");
     }
-    Result<std::optional<TrustMarkType>> type = find_trust_mark_type(executor, input.tmt_id);
+    Result<TrustMarkType> type =
+        require_found(find_trust_mark_type(executor, input.tmt_id), "trust mark type",
+                      input.tmt_id);
     if (!type) {
         return type.error();
     }
-    if (!type->has_value()) {
-        return not_found_error("trust mark type", input.tmt_id);
-    }
 
     // Unset members inherit the type's settings.
-    const TrustMarkType& defaults = **type;
+    const TrustMarkType& defaults = *type;
     TrustMark mark;
     mark.tmt_id = input.tmt_id;
     mark.domain = domain->str();

@@ -13,49 +13,12 @@ namespace json = boost::json;
 constexpr std::string_view kTypeResource = "trust_mark_type";
 constexpr std::string_view kMarkResource = "trust_mark";
 
-AuditEntry audit_entry(const AuditActor& actor, std::string_view action,
-                       std::string_view resource_type, std::int64_t id, UnixSeconds now) {
-    AuditEntry entry;
-    entry.at = now;
-    entry.actor = actor;
-    entry.action = std::string(action);
-    entry.resource_type = std::string(resource_type);
-    entry.resource_id = std::to_string(id);
-    entry.result = "success";
-    return entry;
-}
-
-// The durable write committed, so only the published copy lags. The message
-// states that, and what publishes it again.
-ActionError publish_failed(std::string_view what, const Error& error) {
-    logger("admin")->error("publish failed after commit what={} error={} detail={}", what,
-                           error.message(), error.detail());
-    return {503,
-            "saved, but publishing " + std::string(what) + " failed (" + error.message() +
-                "); it is published again at the next start or renewal",
-            std::nullopt};
-}
-
 Result<TrustMarkType> existing_type(SqlExecutor& executor, std::int64_t id) {
-    Result<std::optional<TrustMarkType>> type = find_trust_mark_type(executor, id);
-    if (!type) {
-        return type.error();
-    }
-    if (!type->has_value()) {
-        return not_found_error("trust mark type", id);
-    }
-    return **type;
+    return require_found(find_trust_mark_type(executor, id), "trust mark type", id);
 }
 
 Result<TrustMark> existing_mark(SqlExecutor& executor, std::int64_t id) {
-    Result<std::optional<TrustMark>> mark = find_trust_mark(executor, id);
-    if (!mark) {
-        return mark.error();
-    }
-    if (!mark->has_value()) {
-        return not_found_error("trust mark", id);
-    }
-    return **mark;
+    return require_found(find_trust_mark(executor, id), "trust mark", id);
 }
 
 // Signs `mark` of `type` now and stores the new JWT and expiry.
@@ -95,35 +58,21 @@ ActionResult<TrustMarkType> add_trust_mark_type(const AdminServices& services,
                                                 const TrustMarkTypeInput& input,
                                                 const AuditActor& actor) {
     TrustMarkTypeDefaults defaults = trust_mark_type_defaults(services.config);
-    Result<Inserted<TrustMarkType>> created =
-        services.database.with_transaction([&](SqlExecutor& executor)
-                                               -> Result<Inserted<TrustMarkType>> {
-            Result<Inserted<TrustMarkType>> inserted =
-                create_trust_mark_type(executor, input, defaults);
-            if (!inserted || inserted->duplicate) {
-                return inserted;
-            }
-            AuditEntry entry = audit_entry(actor, "create", kTypeResource, inserted->row.id,
-                                           services.clock.now());
-            entry.after = to_json(inserted->row);
-            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
-                return audited.error();
-            }
-            return inserted;
+    ActionResult<TrustMarkType> created = create_with_audit<TrustMarkType>(
+        services, actor, kTypeResource, "tmtype: already exists",
+        [&](SqlExecutor& executor, UnixSeconds) {
+            return create_trust_mark_type(executor, input, defaults);
         });
     if (!created) {
-        return action_error(created.error());
+        return created.error();
     }
-    if (created->duplicate) {
-        return ActionError{403, "tmtype: already exists", created->row.id};
-    }
-    logger("admin")->info("trust mark type created id={} tmtype={} by={}", created->row.id,
-                          created->row.tmtype, actor.username);
+    logger("admin")->info("trust mark type created id={} tmtype={} by={}", created->id,
+                          created->tmtype, actor.username);
 
     if (Result<void> published = republish_entity_configuration(services); !published) {
         return publish_failed("the entity configuration", published.error());
     }
-    return created->row;
+    return *created;
 }
 
 ActionResult<TrustMarkType> change_trust_mark_type(const AdminServices& services,
@@ -140,11 +89,10 @@ ActionResult<TrustMarkType> change_trust_mark_type(const AdminServices& services
             if (!after) {
                 return after.error();
             }
-            AuditEntry entry =
-                audit_entry(actor, "update", kTypeResource, id, services.clock.now());
-            entry.before = to_json(*before);
-            entry.after = to_json(*after);
-            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+            Result<std::int64_t> audited =
+                write_audit(executor, actor, services.clock.now(), "update", kTypeResource,
+                            std::to_string(id), to_json(*before), to_json(*after));
+            if (!audited) {
                 return audited.error();
             }
             return after;
@@ -165,8 +113,10 @@ ActionResult<TrustMark> issue_trust_mark(const AdminServices& services,
                                          const TrustMarkInput& input, const AuditActor& actor) {
     std::lock_guard order(publication_order());
     std::optional<TrustMarkType> type;
-    Result<Inserted<TrustMark>> issued = services.database.with_transaction(
-        [&](SqlExecutor& executor) -> Result<Inserted<TrustMark>> {
+    ActionResult<TrustMark> issued = create_with_audit<TrustMark>(
+        services, actor, kMarkResource,
+        "domain: a trust mark of this type already exists for this entity",
+        [&](SqlExecutor& executor, UnixSeconds) -> Result<Inserted<TrustMark>> {
             Result<Inserted<TrustMark>> inserted =
                 create_trust_mark(executor, input, services.config.allow_http);
             if (!inserted || inserted->duplicate) {
@@ -191,33 +141,22 @@ ActionResult<TrustMark> issue_trust_mark(const AdminServices& services,
                 }
                 inserted->row = *signed_mark;
             }
-
-            AuditEntry entry = audit_entry(actor, "create", kMarkResource, inserted->row.id,
-                                           services.clock.now());
-            entry.after = to_json(inserted->row);
-            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
-                return audited.error();
-            }
             return inserted;
         });
     if (!issued) {
-        return action_error(issued.error());
+        return issued.error();
     }
-    if (issued->duplicate) {
-        return ActionError{403, "domain: a trust mark of this type already exists for this entity",
-                           issued->row.id};
-    }
-    logger("admin")->info("trust mark issued id={} tmtype={} sub={} by={}", issued->row.id,
-                          type->tmtype, issued->row.domain, actor.username);
+    logger("admin")->info("trust mark issued id={} tmtype={} sub={} by={}", issued->id,
+                          type->tmtype, issued->domain, actor.username);
 
-    if (issued->row.active && issued->row.mark) {
-        Result<void> published = services.store.publish_trust_mark(
-            issued->row.domain, type->tmtype, *issued->row.mark);
+    if (issued->active && issued->mark) {
+        Result<void> published =
+            services.store.publish_trust_mark(issued->domain, type->tmtype, *issued->mark);
         if (!published) {
             return publish_failed("the trust mark", published.error());
         }
     }
-    return issued->row;
+    return *issued;
 }
 
 ActionResult<TrustMark> renew_trust_mark(const AdminServices& services, std::int64_t id,
@@ -249,11 +188,10 @@ ActionResult<TrustMark> renew_trust_mark(const AdminServices& services, std::int
             if (!after) {
                 return after.error();
             }
-            AuditEntry entry = audit_entry(actor, "renew", kMarkResource, id,
-                                           services.clock.now());
-            entry.before = to_json(*before);
-            entry.after = to_json(*after);
-            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+            Result<std::int64_t> audited =
+                write_audit(executor, actor, services.clock.now(), "renew", kMarkResource,
+                            std::to_string(id), to_json(*before), to_json(*after));
+            if (!audited) {
                 return audited.error();
             }
             return after;
@@ -304,11 +242,10 @@ ActionResult<TrustMark> change_trust_mark(const AdminServices& services, std::in
                 }
             }
 
-            AuditEntry entry = audit_entry(actor, revoking ? "revoke" : "update", kMarkResource,
-                                           id, services.clock.now());
-            entry.before = to_json(*before);
-            entry.after = to_json(*after);
-            if (Result<std::int64_t> audited = write_audit_entry(executor, entry); !audited) {
+            Result<std::int64_t> audited = write_audit(
+                executor, actor, services.clock.now(), revoking ? "revoke" : "update",
+                kMarkResource, std::to_string(id), to_json(*before), to_json(*after));
+            if (!audited) {
                 return audited.error();
             }
             return after;
@@ -344,21 +281,8 @@ ActionResult<void> republish_trust_mark(const AdminServices& services, const Tru
 }
 
 Result<std::vector<TrustMark>> all_trust_marks(SqlExecutor& executor) {
-    std::vector<TrustMark> marks;
-    PageRequest page{kMaxPageLimit, 0};
-    while (true) {
-        Result<Page<TrustMark>> listed = list_trust_marks(executor, page);
-        if (!listed) {
-            return listed.error();
-        }
-        for (TrustMark& mark : listed->items) {
-            marks.push_back(std::move(mark));
-        }
-        page.offset += static_cast<std::int64_t>(listed->items.size());
-        if (listed->items.empty() || page.offset >= listed->count) {
-            return marks;
-        }
-    }
+    return list_all_pages<TrustMark>(
+        [&](const PageRequest& page) { return list_trust_marks(executor, page); });
 }
 
 }  // namespace inmor::admin

@@ -148,17 +148,30 @@ Result<Page<TrustMarkType>> list_trust_mark_types(SqlExecutor& executor,
     return result;
 }
 
+Result<std::vector<std::string>> active_trust_mark_types(SqlExecutor& executor) {
+    Result<std::vector<TrustMarkType>> types = list_all_pages<TrustMarkType>(
+        [&](const PageRequest& page) { return list_trust_mark_types(executor, page); });
+    if (!types) {
+        return types.error();
+    }
+    std::vector<std::string> active;
+    for (const TrustMarkType& type : *types) {
+        if (type.active) {
+            active.push_back(type.tmtype);
+        }
+    }
+    return active;
+}
+
 Result<TrustMarkType> update_trust_mark_type(SqlExecutor& executor, std::int64_t id,
                                              const TrustMarkTypeUpdate& update) {
-    Result<std::optional<TrustMarkType>> found = find_trust_mark_type(executor, id);
+    Result<TrustMarkType> found =
+        require_found(find_trust_mark_type(executor, id), "trust mark type", id);
     if (!found) {
         return found.error();
     }
-    if (!found->has_value()) {
-        return not_found_error("trust mark type", id);
-    }
 
-    TrustMarkType type = std::move(**found);
+    TrustMarkType type = std::move(*found);
     type.autorenew = update.autorenew.value_or(type.autorenew);
     type.valid_for = update.valid_for.value_or(type.valid_for);
     type.renewal_time = update.renewal_time.value_or(type.renewal_time);

@@ -73,6 +73,11 @@ Result<std::optional<TrustMarkType>> find_trust_mark_type_by_name(SqlExecutor& e
 /// One page of types, by id.
 Result<Page<TrustMarkType>> list_trust_mark_types(SqlExecutor& executor, const PageRequest& page);
 
+/// Returns the `tmtype` of every active type, ordered by id. This anchor
+/// issues marks of these types, so its entity configuration lists it in
+/// trust_mark_issuers for each.
+Result<std::vector<std::string>> active_trust_mark_types(SqlExecutor& executor);
+
 /// Changes the present members and returns the stored row. kNotFound for an
 /// unknown id.
 Result<TrustMarkType> update_trust_mark_type(SqlExecutor& executor, std::int64_t id,

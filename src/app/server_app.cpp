@@ -19,12 +19,12 @@
 #include "http/error_response.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/signal_waiter.h"
 #include "storage/configured_store.h"
 #include "storage/federation_store.h"
 #include "storage/key_value_store.h"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -271,7 +271,6 @@ private:
     void add_routes(http::Router& router);
     void add_gauges();
     Result<void> start_listeners(const Config& config);
-    void wait_for_signals();
     void reload();
     void stop();
     void poll_drain();
@@ -285,7 +284,7 @@ private:
     std::unique_ptr<http::Router> router_;
     std::unique_ptr<http::Router> metrics_router_;
     std::unique_ptr<net::io_context> io_;
-    std::unique_ptr<net::signal_set> signals_;
+    std::unique_ptr<http::SignalWaiter> signals_;
     std::unique_ptr<http::HttpServer> server_;
     std::unique_ptr<http::HttpServer> metrics_server_;
     std::unique_ptr<net::steady_timer> drain_timer_;
@@ -433,7 +432,6 @@ void ServerProcess::reload() {
 
 void ServerProcess::stop() {
     logger("app")->info("server stopping, finishing requests in flight");
-    signals_->cancel();
     server_->stop_accepting();
     if (metrics_server_) metrics_server_->stop_accepting();
 
@@ -453,17 +451,6 @@ void ServerProcess::poll_drain() {
     }
     drain_timer_->expires_after(std::chrono::milliseconds(50));
     drain_timer_->async_wait([this](const boost::system::error_code&) { poll_drain(); });
-}
-
-void ServerProcess::wait_for_signals() {
-    signals_->async_wait([this](const boost::system::error_code& error, int signal) {
-        if (error) return;
-        if (signal == SIGHUP) {
-            reload();
-            return wait_for_signals();
-        }
-        stop();
-    });
 }
 
 int ServerProcess::run() {
@@ -512,8 +499,8 @@ int ServerProcess::run() {
     log->info("server started version={} entity_id={} store={}", server_version(),
               config->domain, storage::describe_configured_store(*config));
 
-    signals_ = std::make_unique<net::signal_set>(*io_, SIGTERM, SIGINT, SIGHUP);
-    wait_for_signals();
+    signals_ = std::make_unique<http::SignalWaiter>(*io_, [this] { stop(); },
+                                                    [this] { reload(); });
 
     std::vector<std::thread> workers;
     for (std::size_t i = 1; i < threads; ++i) workers.emplace_back([this] { io_->run(); });

@@ -24,6 +24,7 @@
 #include <cstdlib>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -81,23 +82,42 @@ std::optional<std::string> admin_password(bool noinput) {
     return first;
 }
 
+// The configuration and the federation store that the publishing and
+// signing commands write to.
+struct OpenedStore {
+    inmor::Config config;
+    std::unique_ptr<inmor::storage::KeyValueStore> key_value_store;
+    std::unique_ptr<inmor::storage::FederationStore> store;
+};
+
+// Loads the configuration and opens its federation store. On failure prints
+// the error and returns nullopt.
+std::optional<OpenedStore> open_federation_store(const std::string& config_path) {
+    inmor::Result<inmor::Config> config = inmor::load_config(config_path);
+    if (!config) {
+        std::cerr << "inmor-admin: " << config.error().message() << "\n";
+        return std::nullopt;
+    }
+    auto key_value_store = inmor::storage::open_configured_store(*config);
+    if (!key_value_store) {
+        std::cerr << "inmor-admin: federation store: " << key_value_store.error().message()
+                  << "\n";
+        return std::nullopt;
+    }
+    auto store = std::make_unique<inmor::storage::FederationStore>(**key_value_store);
+    return OpenedStore{std::move(*config), std::move(*key_value_store), std::move(store)};
+}
+
 // Publishing needs the whole configuration (keys, federation settings) and
 // the federation store, which the other commands do not.
 int run_publish_command(const std::string& config_path, admin::Database& database,
                         bool entity_configuration) {
-    inmor::Result<inmor::Config> config = inmor::load_config(config_path);
-    if (!config) {
-        std::cerr << "inmor-admin: " << config.error().message() << "\n";
+    std::optional<OpenedStore> opened = open_federation_store(config_path);
+    if (!opened) {
         return 1;
     }
-    auto store = inmor::storage::open_configured_store(*config);
-    if (!store) {
-        std::cerr << "inmor-admin: federation store: " << store.error().message() << "\n";
-        return 1;
-    }
-    inmor::storage::FederationStore federation_store(**store);
 
-    admin::PublishContext context{*config,          database,  federation_store,
+    admin::PublishContext context{opened->config,        database,  *opened->store,
                                   inmor::system_clock(), std::cout, std::cerr};
     return entity_configuration ? admin::run_regenerate_entity(context)
                                 : admin::run_publish_historical_keys(context);
@@ -107,19 +127,13 @@ int run_publish_command(const std::string& config_path, admin::Database& databas
 // reissue_alltms) need the keys and the guarded fetcher besides the stores.
 int run_signing_command(const std::string& config_path, admin::Database& database,
                         const std::function<int(admin::SigningCommandContext&)>& command) {
-    inmor::Result<inmor::Config> config = inmor::load_config(config_path);
-    if (!config) {
-        std::cerr << "inmor-admin: " << config.error().message() << "\n";
+    std::optional<OpenedStore> opened = open_federation_store(config_path);
+    if (!opened) {
         return 1;
     }
-    auto store = inmor::storage::open_configured_store(*config);
-    if (!store) {
-        std::cerr << "inmor-admin: federation store: " << store.error().message() << "\n";
-        return 1;
-    }
-    inmor::storage::FederationStore federation_store(**store);
+    const inmor::Config& config = opened->config;
     inmor::Result<inmor::federation::SigningKeys> keys =
-        inmor::federation::load_signing_keys(*config);
+        inmor::federation::load_signing_keys(config);
     if (!keys) {
         std::cerr << "inmor-admin: " << keys.error().message() << "\n";
         return 1;
@@ -127,13 +141,14 @@ int run_signing_command(const std::string& config_path, admin::Database& databas
 
     std::unique_ptr<inmor::fetch::HttpFetcher> fetcher;
     try {
-        fetcher = std::make_unique<inmor::fetch::HttpFetcher>(inmor::fetch::fetch_config_from(*config));
+        fetcher =
+            std::make_unique<inmor::fetch::HttpFetcher>(inmor::fetch::fetch_config_from(config));
     } catch (const std::invalid_argument& error) {
         std::cerr << "inmor-admin: " << error.what() << "\n";
         return 1;
     }
-    admin::AdminServices services{*config, database, federation_store,
-                                  *keys,   *fetcher, inmor::system_clock()};
+    admin::AdminServices services{config, database, *opened->store,
+                                  *keys,  *fetcher, inmor::system_clock()};
     admin::SigningCommandContext context{services, std::cout, std::cerr};
     return command(context);
 }

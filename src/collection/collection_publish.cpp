@@ -6,25 +6,12 @@
 #include "federation/entity_statement.h"
 #include "fetch/configured_fetch.h"
 
-#include <fstream>
-#include <sstream>
-
 namespace inmor::collection {
 namespace {
 
 std::shared_ptr<spdlog::logger> log() {
     static const auto instance = inmor::logger("collection");
     return instance;
-}
-
-Result<std::string> read_file(const std::string& path, std::string_view key) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return Error::invalid_request(std::string(key) + ": cannot read " + path);
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 }  // namespace
@@ -48,7 +35,7 @@ Result<std::optional<jose::JwkSet>> pinned_trust_anchor_keys(const Config& confi
     // Another anchor: the keys configured out of band.
     for (const auto& anchor : config.resolve.trust_anchors) {
         if (anchor.entity_id != trust_anchor.str()) continue;
-        auto text = read_file(anchor.jwks_file, "resolve.trust_anchors.jwks_file");
+        auto text = read_configured_file(anchor.jwks_file, "resolve.trust_anchors.jwks_file");
         if (!text) return text.error();
         auto keys = jose::JwkSet::parse(*text);
         if (!keys) {

@@ -557,4 +557,14 @@ Result<Config> load_config(const std::string& path) {
     return config;
 }
 
+Result<std::string> read_configured_file(const std::string& path, std::string_view key) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+        return Error::invalid_request(std::string(key) + ": cannot read " + path);
+    }
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
 }  // namespace inmor

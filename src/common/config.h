@@ -166,6 +166,10 @@ Result<Config> load_config(const std::string& path);
 /// As load_config, from TOML text; relative paths resolve against `base_dir`.
 Result<Config> parse_config(std::string_view toml_text, const std::string& base_dir);
 
+/// Reads the whole file at `path`, which the configuration names under `key`.
+/// Returns kInvalidRequest "KEY: cannot read PATH" when it cannot be opened.
+Result<std::string> read_configured_file(const std::string& path, std::string_view key);
+
 /// Splits "host:port" (IPv6 as "[::1]:8080"). Errors name `key`.
 struct ListenAddress {
     std::string host;

@@ -5,23 +5,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace inmor::federation {
 namespace {
 
 namespace fs = std::filesystem;
-
-Result<std::string> read_file(const std::string& path, std::string_view key) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
-        return Error::invalid_request(std::string(key) + ": cannot read " + path);
-    }
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
 
 std::vector<std::string> json_files_in(const fs::path& directory) {
     std::vector<std::string> files;
@@ -36,7 +24,7 @@ std::vector<std::string> json_files_in(const fs::path& directory) {
 }  // namespace
 
 Result<SigningKeys> load_signing_keys(const Config& config) {
-    auto private_text = read_file(config.private_key, "private_key");
+    auto private_text = read_configured_file(config.private_key, "private_key");
     if (!private_text) return private_text.error();
     auto private_key = jose::Jwk::parse(*private_text, jose::KeyPart::kPrivate);
     if (!private_key) {
@@ -60,7 +48,7 @@ Result<SigningKeys> load_signing_keys(const Config& config) {
                                       config.public_keys_dir);
     }
     for (const auto& path : json_files_in(config.public_keys_dir)) {
-        auto text = read_file(path, "public_keys_dir");
+        auto text = read_configured_file(path, "public_keys_dir");
         if (!text) return text.error();
         auto key = jose::Jwk::parse(*text, jose::KeyPart::kPublic);
         if (!key) {

@@ -51,6 +51,18 @@ std::string policy_error_source(const Error& error, const ChainPath& path) {
            statements[statements.size() - 1 - index]->claims().issuer.str();
 }
 
+// The metadata policies of the subordinate statements, the anchor's statement
+// first, because policies are resolved from the anchor downwards.
+std::vector<policy::StatementPolicyClaims> statement_policies(const ChainPath& path) {
+    std::vector<policy::StatementPolicyClaims> policies;
+    for (auto it = path.subordinate_statements.rbegin(); it != path.subordinate_statements.rend();
+         ++it) {
+        const fed::EntityStatementClaims& claims = (*it)->claims();
+        policies.push_back({claims.metadata_policy, claims.metadata_policy_crit});
+    }
+    return policies;
+}
+
 }  // namespace
 
 Result<void> check_chain_constraints(const ChainPath& path) {
@@ -98,14 +110,7 @@ Result<json::object> resolve_subject_metadata(const ChainPath& path) {
         }
     }
 
-    // Policies are resolved from the anchor's statement downwards.
-    std::vector<policy::StatementPolicyClaims> policies;
-    for (auto it = path.subordinate_statements.rbegin(); it != path.subordinate_statements.rend();
-         ++it) {
-        const fed::EntityStatementClaims& claims = (*it)->claims();
-        policies.push_back({claims.metadata_policy, claims.metadata_policy_crit});
-    }
-    auto resolved = policy::resolve_metadata_policy(policies);
+    auto resolved = policy::resolve_metadata_policy(statement_policies(path));
     if (!resolved) {
         return chain_error("metadata policy of " + policy_error_source(resolved.error(), path) +
                            ": " + resolved.error().message());
@@ -124,13 +129,7 @@ namespace {
 // statements resolved without error there, so the empty result on failure
 // is not expected to occur.
 boost::json::object merged_policy_json(const ChainPath& path) {
-    std::vector<policy::StatementPolicyClaims> policies;
-    for (auto it = path.subordinate_statements.rbegin(); it != path.subordinate_statements.rend();
-         ++it) {
-        const fed::EntityStatementClaims& claims = (*it)->claims();
-        policies.push_back({claims.metadata_policy, claims.metadata_policy_crit});
-    }
-    auto resolved = policy::resolve_metadata_policy(policies);
+    auto resolved = policy::resolve_metadata_policy(statement_policies(path));
     if (!resolved) return {};
     return policy::metadata_policy_to_json(*resolved);
 }

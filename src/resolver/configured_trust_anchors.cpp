@@ -1,9 +1,6 @@
 // Trust Anchor keys from the configuration.
 #include "resolver/configured_trust_anchors.h"
 
-#include <fstream>
-#include <sstream>
-
 namespace inmor::resolver {
 
 Result<TrustAnchorKeys> configured_trust_anchors(const Config& config,
@@ -18,13 +15,9 @@ Result<TrustAnchorKeys> configured_trust_anchors(const Config& config,
         const std::string where = "resolve.trust_anchors[" + std::to_string(i) + "]";
         auto id = EntityId::parse(entry.entity_id, config.allow_http);
         if (!id) return id.error().with_context(where + ".entity_id");
-        std::ifstream file(entry.jwks_file);
-        if (!file) {
-            return Error::invalid_request(where + ".jwks_file: cannot read " + entry.jwks_file);
-        }
-        std::stringstream text;
-        text << file.rdbuf();
-        auto keys = jose::JwkSet::parse(text.str());
+        auto text = read_configured_file(entry.jwks_file, where + ".jwks_file");
+        if (!text) return text.error();
+        auto keys = jose::JwkSet::parse(*text);
         if (!keys) return keys.error().with_context(where + ".jwks_file");
         anchors.insert_or_assign(*id, std::move(*keys));
     }

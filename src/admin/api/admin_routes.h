@@ -39,15 +39,6 @@ boost::json::object openapi_document(const std::vector<ApiRoute>& routes);
 /// Every route of /api/v1, in the order the documentation lists them.
 std::vector<ApiRoute> admin_api_routes(const AdminServices& services);
 
-/// Writes one audit entry with `actor` at `now`; pass the transaction of the
-/// change so that both commit or roll back together.
-Result<std::int64_t> write_audit(SqlExecutor& executor, const AuditActor& actor, UnixSeconds now,
-                                 std::string action, std::string resource_type,
-                                 std::string resource_id,
-                                 std::optional<boost::json::value> before,
-                                 std::optional<boost::json::value> after,
-                                 std::string result = "success");
-
 /// Reads an audit log filter time: Unix seconds, or ISO 8601 ("2026-01-02T03:04:05.000Z",
 /// an offset such as "+01:00", or a bare date). nullopt when it is neither.
 std::optional<UnixSeconds> parse_filter_time(std::string_view text);

@@ -1,5 +1,4 @@
-// /auditlog: the audit trail with filters and paging, and write_audit, the
-// one place route handlers write entries.
+// /auditlog: the audit trail with filters and paging.
 #include "admin/api/admin_routes.h"
 #include "admin/api/request_input.h"
 #include "admin/audit_log.h"
@@ -139,22 +138,6 @@ ApiHandler bind(const AdminServices& services, Handler handler) {
 }
 
 }  // namespace
-
-Result<std::int64_t> write_audit(SqlExecutor& executor, const AuditActor& actor, UnixSeconds now,
-                                 std::string action, std::string resource_type,
-                                 std::string resource_id, std::optional<json::value> before,
-                                 std::optional<json::value> after, std::string result) {
-    AuditEntry entry;
-    entry.at = now;
-    entry.actor = actor;
-    entry.action = std::move(action);
-    entry.resource_type = std::move(resource_type);
-    entry.resource_id = std::move(resource_id);
-    entry.before = std::move(before);
-    entry.after = std::move(after);
-    entry.result = std::move(result);
-    return write_audit_entry(executor, entry);
-}
 
 std::vector<ApiRoute> audit_log_routes(const AdminServices& services) {
     return {

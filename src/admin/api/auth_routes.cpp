@@ -191,14 +191,9 @@ http::Response login_totp(const AdminServices& services, const ApiCall& call) {
         return api_error_response(
             ApiError{401, "no login is waiting for a second factor: POST /auth/login first", {}});
     }
-    auto body = body_object(call.request);
-    if (!body) return api_error_response(body.error());
-    if (auto known = reject_unknown_members(*body, {"code"}); !known) {
-        return api_error_response(known.error());
-    }
-    auto code = string_member(*body, "code", true);
+    auto code = code_member(call.request);
     if (!code) return api_error_response(code.error());
-    if ((*code)->size() > kMaxCodeBytes) {
+    if (code->size() > kMaxCodeBytes) {
         return api_error_response(ApiError{
             400, "code: longer than " + std::to_string(kMaxCodeBytes) + " bytes", {}});
     }
@@ -217,10 +212,10 @@ http::Response login_totp(const AdminServices& services, const ApiCall& call) {
     if (!attempt->decision.allowed) return too_many_attempts(attempt->decision);
 
     // Six digits are a TOTP code; anything else is tried as a recovery code.
-    const bool totp = code->value().size() == kTotpDigits &&
-                      code->value().find_first_not_of("0123456789") == std::string::npos;
-    Result<void> verified = totp ? verify_totp(services.database, user.id, **code, now)
-                                 : use_recovery_code(services.database, user.id, **code);
+    const bool totp = code->size() == kTotpDigits &&
+                      code->find_first_not_of("0123456789") == std::string::npos;
+    Result<void> verified = totp ? verify_totp(services.database, user.id, *code, now)
+                                 : use_recovery_code(services.database, user.id, *code);
     if (!verified) {
         if (verified.error().code() != ErrorCode::kInvalidClient) {
             settle_attempt(services, attempt->id, AttemptOutcome::kNotCounted);

@@ -67,6 +67,15 @@ ApiResult<std::optional<std::string>> string_member(const json::object& body,
     return std::optional<std::string>(std::string(value->as_string()));
 }
 
+ApiResult<std::string> code_member(const http::Request& request) {
+    auto body = body_object(request);
+    if (!body) return body.error();
+    if (auto known = reject_unknown_members(*body, {"code"}); !known) return known.error();
+    auto code = string_member(*body, "code", true);
+    if (!code) return code.error();
+    return std::move(**code);
+}
+
 ApiResult<std::optional<bool>> bool_member(const json::object& body, std::string_view field) {
     const json::value* value = body.if_contains(field);
     if (value == nullptr || value->is_null()) return std::optional<bool>();

@@ -34,6 +34,11 @@ ApiResult<void> reject_unknown_members(const boost::json::object& body,
 ApiResult<std::optional<std::string>> string_member(const boost::json::object& body,
                                                     std::string_view field, bool required);
 
+/// The string `code` (a TOTP or recovery code) of a body that has no other
+/// member: 400 naming the member when it is missing, of another type, or
+/// joined by an unknown member.
+ApiResult<std::string> code_member(const http::Request& request);
+
 /// A boolean member; 400 "FIELD: must be true or false" for another type.
 ApiResult<std::optional<bool>> bool_member(const boost::json::object& body,
                                            std::string_view field);

@@ -25,23 +25,6 @@ namespace {
 
 namespace json = boost::json;
 
-// Every active trust mark type: this anchor issues marks of these, so the
-// entity configuration names it in trust_mark_issuers for each.
-Result<std::vector<std::string>> active_trust_mark_types(SqlExecutor& executor) {
-    std::vector<std::string> types;
-    PageRequest page{kMaxPageLimit, 0};
-    while (true) {
-        auto listed = list_trust_mark_types(executor, page);
-        if (!listed) return listed.error();
-        for (const auto& type : listed->items) {
-            if (type.active) types.push_back(type.tmtype);
-        }
-        page.offset += static_cast<std::int64_t>(listed->items.size());
-        if (listed->items.empty() || page.offset >= listed->count) break;
-    }
-    return types;
-}
-
 // Header and payload of a compact JWS, decoded for display; the signature
 // is not checked (the admin signed what it shows).
 json::value decoded_jwt(const std::string& jwt) {

@@ -320,18 +320,13 @@ Result<std::vector<std::string>> confirm_and_issue_codes(SqlExecutor& tx, std::i
 }
 
 http::Response totp_confirm(const AdminServices& services, const ApiCall& call) {
-    auto body = body_object(call.request);
-    if (!body) return api_error_response(body.error());
-    if (auto known = reject_unknown_members(*body, {"code"}); !known) {
-        return api_error_response(known.error());
-    }
-    auto code = string_member(*body, "code", true);
+    auto code = code_member(call.request);
     if (!code) return api_error_response(code.error());
 
     const UnixSeconds now = services.clock.now();
     auto codes = services.database.with_transaction([&](SqlExecutor& tx)
                                                         -> Result<std::vector<std::string>> {
-        auto issued = confirm_and_issue_codes(tx, call.caller.user_id, **code, now);
+        auto issued = confirm_and_issue_codes(tx, call.caller.user_id, *code, now);
         if (!issued) return issued.error();
         auto audited = write_audit(tx, call.actor, now, "enable_mfa", "user",
                                    std::to_string(call.caller.user_id), mfa_state(false),
@@ -347,23 +342,18 @@ http::Response totp_confirm(const AdminServices& services, const ApiCall& call) 
 }
 
 http::Response mfa_disable(const AdminServices& services, const ApiCall& call) {
-    auto body = body_object(call.request);
-    if (!body) return api_error_response(body.error());
-    if (auto known = reject_unknown_members(*body, {"code"}); !known) {
-        return api_error_response(known.error());
-    }
-    auto code = string_member(*body, "code", true);
+    auto code = code_member(call.request);
     if (!code) return api_error_response(code.error());
     auto enabled = mfa_enabled(services.database, call.caller.user_id);
     if (!enabled) return api_error_response(api_error_from(enabled.error()));
     if (!*enabled) return api_error_response(ApiError{400, "MFA is not enabled", {}});
 
     const UnixSeconds now = services.clock.now();
-    const bool totp = code->value().size() == kTotpDigits &&
-                      code->value().find_first_not_of("0123456789") == std::string::npos;
+    const bool totp = code->size() == kTotpDigits &&
+                      code->find_first_not_of("0123456789") == std::string::npos;
     auto disabled = services.database.with_transaction([&](SqlExecutor& tx) -> Result<bool> {
-        Result<void> verified = totp ? verify_totp(tx, call.caller.user_id, **code, now)
-                                     : use_recovery_code(tx, call.caller.user_id, **code);
+        Result<void> verified = totp ? verify_totp(tx, call.caller.user_id, *code, now)
+                                     : use_recovery_code(tx, call.caller.user_id, *code);
         if (!verified) {
             if (verified.error().code() == ErrorCode::kInvalidClient) {
                 return Error::invalid_request("code: does not match the authenticator or a "

@@ -16,11 +16,11 @@
 #include "fetch/http_fetcher.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/signal_waiter.h"
 #include "storage/configured_store.h"
 #include "storage/federation_store.h"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <csignal>
@@ -68,7 +68,6 @@ public:
 private:
     Result<void> open_dependencies();
     Result<void> start_listeners();
-    void wait_for_signals();
     void stop();
     void poll_drain();
 
@@ -84,7 +83,7 @@ private:
     std::unique_ptr<http::Router> metrics_router_;
     std::unique_ptr<BackgroundWork> background_;
     std::unique_ptr<net::io_context> io_;
-    std::unique_ptr<net::signal_set> signals_;
+    std::unique_ptr<http::SignalWaiter> signals_;
     std::unique_ptr<http::HttpServer> server_;
     std::unique_ptr<http::HttpServer> metrics_server_;
     std::unique_ptr<net::steady_timer> drain_timer_;
@@ -175,7 +174,6 @@ Result<void> AdminProcess::start_listeners() {
 
 void AdminProcess::stop() {
     logger("admin")->info("admin stopping, finishing requests in flight");
-    signals_->cancel();
     server_->stop_accepting();
     if (metrics_server_) metrics_server_->stop_accepting();
     drain_deadline_ = std::chrono::steady_clock::now() +
@@ -194,22 +192,6 @@ void AdminProcess::poll_drain() {
     }
     drain_timer_->expires_after(std::chrono::milliseconds(50));
     drain_timer_->async_wait([this](const boost::system::error_code&) { poll_drain(); });
-}
-
-void AdminProcess::wait_for_signals() {
-    signals_->async_wait([this](const boost::system::error_code& error, int signal) {
-        if (error) return;
-        if (signal == SIGHUP) {
-            // NOTE: the handlers hold references to the configuration and keys
-            // read at start, so a reload would need them swapped under running
-            // requests. Until that exists, SIGHUP only logs, instead of ending
-            // the process as its default action would.
-            logger("admin")->warn("reload requested but not supported; restart inmor-admin "
-                                  "serve to apply configuration or key changes");
-            return wait_for_signals();
-        }
-        stop();
-    });
 }
 
 int AdminProcess::run() {
@@ -246,8 +228,14 @@ int AdminProcess::run() {
               database_->engine() == DatabaseEngine::kSqlite ? "sqlite" : "postgresql",
               storage::describe_configured_store(config_));
 
-    signals_ = std::make_unique<net::signal_set>(*io_, SIGTERM, SIGINT, SIGHUP);
-    wait_for_signals();
+    // NOTE: the handlers hold references to the configuration and keys read
+    // at start, so a reload would need them swapped under running requests.
+    // Until that exists, SIGHUP only logs, instead of ending the process as
+    // its default action would.
+    signals_ = std::make_unique<http::SignalWaiter>(*io_, [this] { stop(); }, [] {
+        logger("admin")->warn("reload requested but not supported; restart inmor-admin "
+                              "serve to apply configuration or key changes");
+    });
     std::vector<std::thread> workers;
     for (std::size_t i = 1; i < kWorkerThreads; ++i) workers.emplace_back([this] { io_->run(); });
     io_->run();

@@ -83,14 +83,6 @@ public:
     }
 
 private:
-    Result<void> run_plain(std::string_view sql) {
-        Result<QueryResult> result = run(sql, {});
-        if (!result) {
-            return result.error();
-        }
-        return {};
-    }
-
     Result<QueryResult> read_result(PGresult* result, std::string_view sql) {
         ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {

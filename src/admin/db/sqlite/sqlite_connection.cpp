@@ -78,14 +78,6 @@ public:
     }
 
 private:
-    Result<void> run_plain(std::string_view sql) {
-        Result<QueryResult> result = run(sql, {});
-        if (!result) {
-            return result.error();
-        }
-        return {};
-    }
-
     Result<QueryResult> bind_and_step(sqlite3_stmt* statement, std::string_view sql,
                                       const SqlParams& params) {
         for (std::size_t i = 0; i < params.size(); ++i) {
