@@ -132,9 +132,11 @@ ActionError fetch_failed(const std::string& entityid, const fetch::FetchError& e
         return {502, where + " is larger than fetch.max_body_bytes: " + error.message,
                 std::nullopt};
     case Kind::kHttpStatus:
+        // After redirects the status came from another URL: name it.
         return {502,
-                where + " could not be fetched: HTTP status " +
-                    std::to_string(error.http_status),
+                where + " could not be fetched" + after_redirects + ": HTTP status " +
+                    std::to_string(error.http_status) +
+                    (error.redirects > 0 ? " from " + error.url : ""),
                 std::nullopt};
     default:
         break;

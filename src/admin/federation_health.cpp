@@ -45,20 +45,27 @@ bool has_http_response(const fetch::FetchError& error) {
     }
 }
 
+/// Cuts `text` to kMaxHealthTextBytes, marking the cut with "...".
+std::string shortened(std::string text) {
+    if (text.size() <= kMaxHealthTextBytes) return text;
+    return text.substr(0, kMaxHealthTextBytes) + "...";
+}
+
 /// Converts a body to JSON when it parses, else to text cut at kMaxHealthTextBytes.
 /// An empty body gives null.
 json::value body_value(const std::string& body) {
     if (body.empty()) return nullptr;
     if (auto parsed = parse_json(body, "health"); parsed) return std::move(*parsed);
-    if (body.size() <= kMaxHealthTextBytes) return json::string(body);
-    return json::string(body.substr(0, kMaxHealthTextBytes) + "...");
+    return json::string(shortened(body));
 }
 
-/// Returns the "detail" of an error /health body ({"status":"error","detail":...}).
+/// Returns the "detail" of an error /health body ({"status":"error","detail":...}),
+/// cut like a text body: it goes into the error text and the log line.
 std::string health_detail(const json::value& health) {
     if (!health.is_object()) return {};
     const json::value* detail = health.as_object().if_contains("detail");
-    return detail && detail->is_string() ? std::string(detail->as_string()) : std::string();
+    return detail && detail->is_string() ? shortened(std::string(detail->as_string()))
+                                         : std::string();
 }
 
 bool reports_ok(const json::value& health) {
@@ -118,8 +125,27 @@ FederationHealthProbe::FederationHealthProbe(const Config& config)
 FederationHealthProbe::~FederationHealthProbe() = default;
 
 FederationHealth FederationHealthProbe::check() const {
+    if (!fetcher_) return FederationHealth{};
+    std::unique_lock running(probe_mutex_, std::try_to_lock);
+    if (!running.owns_lock()) {
+        if (std::optional<FederationHealth> last = last_result()) return std::move(*last);
+        // The first probe is still running: wait for its outcome.
+        running.lock();
+        if (std::optional<FederationHealth> last = last_result()) return std::move(*last);
+    }
+    FederationHealth result = probe();
+    std::lock_guard guard(last_mutex_);
+    last_ = result;
+    return result;
+}
+
+std::optional<FederationHealth> FederationHealthProbe::last_result() const {
+    std::lock_guard guard(last_mutex_);
+    return last_;
+}
+
+FederationHealth FederationHealthProbe::probe() const {
     FederationHealth result;
-    if (!fetcher_) return result;
     result.configured = true;
     result.url = url_;
 

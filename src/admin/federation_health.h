@@ -18,6 +18,10 @@
 // - Every outcome is a FederationHealth value, never an error. The route
 //   always responds with status 200, and a server that cannot be reached
 //   gives reachable:false and an error text.
+// - One probe runs at a time. A call that arrives while a probe runs gets the
+//   outcome of the previous probe instead of waiting, so a hanging server ties
+//   up one admin worker thread, not all of them. Only before the first probe
+//   has finished do such calls wait for it.
 #pragma once
 
 #include "common/config.h"
@@ -29,6 +33,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 namespace inmor::fetch {
@@ -85,17 +91,26 @@ public:
     FederationHealthProbe(const FederationHealthProbe&) = delete;
     FederationHealthProbe& operator=(const FederationHealthProbe&) = delete;
 
-    /// Sends the requests and reports what came back, as the file comment describes.
+    /// Sends the requests and reports what came back, or the previous outcome
+    /// while another probe runs, as the file comment describes.
     FederationHealth check() const;
 
 private:
+    FederationHealth probe() const;
     void check_status(FederationHealth& result) const;
+    std::optional<FederationHealth> last_result() const;
 
     std::string url_;
     /// Base URL without a trailing "/", so paths append cleanly.
     std::string base_url_;
     /// Null when no URL is configured.
     std::unique_ptr<fetch::HttpFetcher> fetcher_;
+    /// Held while a probe runs.
+    mutable std::mutex probe_mutex_;
+    /// Guards last_.
+    mutable std::mutex last_mutex_;
+    /// Outcome of the latest finished probe.
+    mutable std::optional<FederationHealth> last_;
 };
 
 }  // namespace inmor::admin

@@ -10,6 +10,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>
+#include <boost/url/parse.hpp>
 
 #include <charconv>
 #include <cstdlib>
@@ -416,6 +417,14 @@ void resolve_paths(Config& config, const std::string& base_dir) {
     }
 }
 
+/// True when `url` (an absolute URL) names no port or a port from 1 to 65535.
+bool has_usable_port(const std::string& url) {
+    auto parsed = boost::urls::parse_absolute_uri(url);
+    if (!parsed) return false;
+    // port_number() is 0 for port 0 and for a port that does not fit 16 bits.
+    return !parsed->has_port() || parsed->port_number() != 0;
+}
+
 void validate(const Config& config) {
     if (config.domain.empty()) fail("domain", "is required (the trust anchor's entity id)");
     if (!EntityId::parse(config.domain, config.allow_http)) {
@@ -460,10 +469,11 @@ void validate(const Config& config) {
     // The admin reaches its own federation server, often over plain http on a
     // private network (http://ta:8080), so http is valid even without allow_http.
     const auto& server_url = config.admin.federation_server_url;
-    if (!server_url.empty() && !EntityId::parse(server_url, true)) {
+    if (!server_url.empty() &&
+        (!EntityId::parse(server_url, true) || !has_usable_port(server_url))) {
         fail("admin.federation_server_url",
-             "must be an http(s) URL with a host and no query or fragment, e.g. "
-             "http://127.0.0.1:8080, or empty");
+             "must be an http(s) URL with a host, a port from 1 to 65535 if any, and no user "
+             "info, query or fragment, e.g. http://127.0.0.1:8080, or empty");
     }
     for (std::size_t i = 0; i < config.federation.authority_hints.size(); ++i) {
         if (!EntityId::parse(config.federation.authority_hints[i], config.allow_http)) {
