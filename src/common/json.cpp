@@ -6,7 +6,10 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_stack.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <memory>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -24,7 +27,10 @@ public:
     static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
     static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
 
-    StrictHandler() { stack_.reset(); }
+    StrictHandler() {
+        stack_.reset();
+        names_.reserve(kLinearNames);
+    }
 
     bj::value release() { return stack_.release(); }
     const std::string& duplicate_key() const { return duplicate_key_; }
@@ -38,11 +44,12 @@ public:
         return true;
     }
     bool on_object_begin(error_code&) {
-        keys_.emplace_back();
+        objects_.push_back({names_.size(), nullptr});
         return true;
     }
     bool on_object_end(std::size_t n, error_code&) {
-        keys_.pop_back();
+        names_.resize(objects_.back().first_name);
+        objects_.pop_back();
         stack_.push_object(n);
         return true;
     }
@@ -62,7 +69,7 @@ public:
     bool on_key(bj::string_view s, std::size_t, error_code& ec) {
         key_.append(s.data(), s.size());
         // Stop at the first repeated name: the caller must reject the text.
-        if (!keys_.back().insert(key_).second) {
+        if (!add_name()) {
             duplicate_key_ = key_;
             ec = bj::error::syntax;
             return false;
@@ -103,8 +110,41 @@ public:
     bool on_comment(bj::string_view, error_code&) { return true; }
 
 private:
-    bj::value_stack stack_;
-    std::vector<std::unordered_set<std::string>> keys_;
+    // Objects with up to kLinearNames members (every JWS header and most
+    // payloads) are checked by comparing with each earlier name; larger
+    // ones move their names into a hash set, so the check stays linear.
+    static constexpr std::size_t kLinearNames = 16;
+
+    /// The member names of one open object: names_[first_name..] while
+    /// few, `many` once it has more than kLinearNames.
+    struct OpenObject {
+        std::size_t first_name;
+        std::unique_ptr<std::unordered_set<std::string>> many;
+    };
+
+    /// Records key_ in the innermost open object; false when already there.
+    bool add_name() {
+        OpenObject& object = objects_.back();
+        if (object.many) return object.many->insert(key_).second;
+
+        const auto first = names_.begin() + static_cast<std::ptrdiff_t>(object.first_name);
+        if (std::find(first, names_.end(), key_) != names_.end()) return false;
+        if (names_.size() - object.first_name < kLinearNames) {
+            names_.push_back(key_);
+            return true;
+        }
+        object.many = std::make_unique<std::unordered_set<std::string>>(
+            std::make_move_iterator(first), std::make_move_iterator(names_.end()));
+        names_.resize(object.first_name);
+        return object.many->insert(key_).second;
+    }
+
+    // Scratch space for the parser's value stack, so small documents need
+    // no allocation for it.
+    unsigned char stack_buffer_[2048];
+    bj::value_stack stack_{bj::storage_ptr(), stack_buffer_, sizeof(stack_buffer_)};
+    std::vector<OpenObject> objects_;
+    std::vector<std::string> names_;
     std::string key_;
     std::string duplicate_key_;
     bool number_out_of_range_ = false;

@@ -29,6 +29,40 @@ TEST(ParseJson, AllowsSameNameInSiblingObjects) {
     EXPECT_TRUE(parse_json(R"({"a":{"x":1},"b":{"x":2}})").has_value());
 }
 
+// Objects past 16 members keep their names in a hash set instead of a list;
+// duplicates must be found on both sides of that switch.
+std::string object_with_members(int count, const std::string& extra) {
+    std::string text = "{";
+    for (int i = 0; i < count; ++i) {
+        text += "\"m" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+    }
+    return text + extra + "}";
+}
+
+TEST(ParseJson, RejectsDuplicateInLargeObject) {
+    for (const int count : {15, 16, 17, 40}) {
+        const auto early = parse_json(object_with_members(count, R"("m0":"again")"), "doc");
+        ASSERT_FALSE(early.has_value()) << count;
+        EXPECT_EQ(early.error().message(), "doc: duplicate member name \"m0\"");
+        const auto late = parse_json(object_with_members(count, R"("m14":"again")"), "doc");
+        ASSERT_FALSE(late.has_value()) << count;
+        EXPECT_EQ(late.error().message(), "doc: duplicate member name \"m14\"");
+    }
+}
+
+TEST(ParseJson, AcceptsLargeObjectsWithNestedObjects) {
+    const auto text = object_with_members(
+        20, R"("inner":)" + object_with_members(20, R"("m0x":1)") + R"(,"last":{"m1":1})");
+    const auto parsed = parse_json(text);
+
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().message();
+    EXPECT_EQ(parsed->as_object().size(), 22u);
+    EXPECT_EQ(parsed->at("inner").as_object().size(), 21u);
+    EXPECT_FALSE(parse_json(object_with_members(
+                                20, R"("inner":{"a":1},"m19":2)"))
+                     .has_value());
+}
+
 TEST(ParseJson, DetectsDuplicateWrittenWithEscapes) {
     EXPECT_FALSE(parse_json(R"({"kid":1,"k\u0069d":2})").has_value());
 }
