@@ -66,7 +66,7 @@ Result<std::string> status_of(const EndpointContext& context, const VerifiedMark
 
 Result<std::string> sign_response(const EndpointContext& context, const std::string& jwt,
                                   const std::string& status) {
-    boost::json::object claims;
+    boost::json::object claims(4);
     claims["iss"] = context.config->federation.trust_mark_issuer;
     claims["iat"] = context.data->clock().now();
     claims["trust_mark"] = jwt;
