@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace inmor {
 namespace {
 
@@ -39,6 +41,21 @@ TEST(Base64url, RejectsStandardAlphabetAndWhitespace) {
     EXPECT_FALSE(base64url_decode("+/+/").has_value());
     EXPECT_FALSE(base64url_decode("Zm9v YmFy").has_value());
     EXPECT_FALSE(base64url_decode("Zm9v\n").has_value());
+}
+
+// Whole groups of four are decoded together and the last two or three
+// characters one by one; a bad character must be caught in every position.
+TEST(Base64url, RejectsBadCharacterAtEveryPosition) {
+    for (const std::string valid : {"Zm9vYmFyYmF6", "Zm9vYmFyYmE", "Zm9vYmFyYg"}) {
+        ASSERT_TRUE(base64url_decode(valid).has_value()) << valid;
+        for (std::size_t at = 0; at < valid.size(); ++at) {
+            std::string broken = valid;
+            broken[at] = '.';
+            const auto decoded = base64url_decode(broken);
+            ASSERT_FALSE(decoded.has_value()) << broken;
+            EXPECT_EQ(decoded.error().message(), "base64url: invalid character") << broken;
+        }
+    }
 }
 
 TEST(Base64url, RejectsImpossibleLength) {
