@@ -110,9 +110,9 @@ public:
     bool on_comment(bj::string_view, error_code&) { return true; }
 
 private:
-    // Objects with up to kLinearNames members (every JWS header and most
-    // payloads) are checked by comparing with each earlier name; larger
-    // ones move their names into a hash set, so the check stays linear.
+    // Small objects, such as JWS headers, are checked by comparing each name
+    // with the earlier ones. An object with more than kLinearNames members
+    // moves its names into a hash set, so large objects cost no quadratic time.
     static constexpr std::size_t kLinearNames = 16;
 
     /// The member names of one open object: names_[first_name..] while

@@ -24,8 +24,8 @@ std::size_t next_of(std::string_view text, char c, std::size_t from) {
 std::string decode_form_component(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    // The bytes between escapes (all of a JWT, say) are copied in runs; both
-    // searches are memchr, so each byte is looked at about twice.
+    // Bytes between escapes (a whole JWT, for one) are copied in runs. Both
+    // searches are memchr calls in libstdc++, so each byte is read about twice.
     std::size_t percent = next_of(text, '%', 0);
     std::size_t plus = next_of(text, '+', 0);
     std::size_t i = 0;
