@@ -5,16 +5,28 @@
 #include "common/json.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
 namespace inmor::federation {
 namespace {
 
+constexpr std::array<bool, 256> make_base64url_table() {
+    std::array<bool, 256> table{};
+    for (const char c : std::string_view(
+             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")) {
+        table[static_cast<unsigned char>(c)] = true;
+    }
+    return table;
+}
+
+// One look-up per character: every trust mark posted is checked this way.
+constexpr auto kBase64urlCharacters = make_base64url_table();
+
 bool is_base64url_text(std::string_view text) {
     return std::all_of(text.begin(), text.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-               c == '-' || c == '_';
+        return kBase64urlCharacters[static_cast<unsigned char>(c)];
     });
 }
 
