@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace inmor::http {
 namespace {
 
@@ -18,6 +20,18 @@ TEST(Params, KeepsRawUrlAndStrayPercent) {
 
     EXPECT_EQ(params.required("sub").value(), "https://a.test/p?x=1");
     EXPECT_EQ(params.required("other").value(), "100%");
+}
+
+// Runs between escapes are copied whole, so escapes at both ends, next to
+// each other and cut short must still decode as before.
+TEST(Params, DecodesEscapesAtRunEdges) {
+    EXPECT_EQ(decode_form_component("%41bc%42"), "AbcB");
+    EXPECT_EQ(decode_form_component("+%2B+%2b"), " + +");
+    EXPECT_EQ(decode_form_component("a%4"), "a%4");
+    EXPECT_EQ(decode_form_component("a%zz+b%"), "a%zz b%");
+    const std::string jwt = "eyJhbGciOiJFUzI1NiJ9.e30.c2ln";
+    EXPECT_EQ(decode_form_component(jwt), jwt);
+    EXPECT_EQ(decode_form_component(""), "");
 }
 
 TEST(Params, FirstValueWinsAndAllReturnsEvery) {
