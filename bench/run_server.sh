@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks the federation server against nginx serving the same bytes.
 # Builds inmor and inmor_seed (Release) into build/bench-server, then runs
-# bench/server_bench.py, which writes bench/results/server.md. Needs wrk,
-# nginx, curl and taskset, and at least two CPUs. Takes about 4 minutes, or
-# about 6 with a baseline.
+# bench/server_bench.py, which rewrites the tables at the top of
+# bench/results/server.md and keeps its notes (from the first "## " heading
+# on). Needs wrk, nginx, curl and taskset, and at least two CPUs. Takes about
+# 4 minutes, or about 6 with a baseline.
 #
 #   bench/run_server.sh [--baseline-rev REV | --baseline-build DIR] [--runs N] [--seconds S]
 #

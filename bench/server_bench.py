@@ -355,9 +355,25 @@ def write_report(args, results, stored_routes, labels):
         "that holds on a shared machine.",
         "",
     ]
+    generated = "\n".join(lines)
     with open(args.report, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines))
-    print("\n".join(lines))
+        handle.write(generated + "\n" + kept_notes(args.report))
+    print(generated)
+
+
+def kept_notes(report):
+    """Return the report's hand-written part: everything from its first "## " heading on.
+
+    The run replaces only the tables above it, so instruction counts and reading notes
+    survive a rerun (and may need their dates brought up to date by hand).
+    """
+    try:
+        with open(report, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        return ""
+    start = text.find("\n## ")
+    return text[start + 1:] if start >= 0 else ""
 
 
 if __name__ == "__main__":
