@@ -19,6 +19,7 @@
 #   DEMO_DATABASE_URL_ANCHOR, DEMO_DATABASE_URL_INTERMEDIATE
 #                    postgresql:// URLs of the admin databases (default SQLite)
 set -euo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
 
 if [[ $# -lt 2 ]]; then
     echo "usage: $0 BIN_DIR WORK_DIR [-- COMMAND...]" >&2
@@ -42,16 +43,6 @@ intermediate_id="http://127.0.0.1:${intermediate_port}"
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
 
-children=()
-stop_children() {
-    trap - INT TERM EXIT
-    for pid in "${children[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${children[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-}
 trap stop_children INT TERM EXIT
 
 # make_instance NAME PORT ADMIN_PORT AUTHORITY_HINT REDIS_DB DATABASE_URL

@@ -27,3 +27,16 @@ require_root() {
         exit 1
     fi
 }
+
+# Background processes a script started. stop_children sends each one TERM and
+# waits for all of them, and is meant to be the INT, TERM and EXIT trap.
+children=()
+stop_children() {
+    trap - INT TERM EXIT
+    for pid in "${children[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${children[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+}

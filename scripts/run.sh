@@ -139,18 +139,7 @@ phase "publish entity configuration"
 "$bin/inmor-admin" -c "$config" publish_historical_keys
 
 phase "start services"
-children=()
-stop_children() {
-    trap - INT TERM EXIT
-    for pid in "${children[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${children[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    echo "run: stopped"
-}
-trap stop_children INT TERM EXIT
+trap 'stop_children; echo "run: stopped"' INT TERM EXIT
 
 # Each service logs to a file of its own, so the URLs below stay readable.
 mkdir -p "$home/logs"

@@ -77,7 +77,7 @@ ActionError publish_failed(std::string_view what, const Error& error);
 /// `insert` returns the new row, or the existing one marked `duplicate`. A
 /// duplicate gives 403 with `duplicate_message` and the existing id, and
 /// action_error translates any other error. A caller that publishes the row
-/// holds publication_order() from before this call until it has published.
+/// locks publication_order() before this call and keeps it locked until it has published.
 template <class Row, class Insert>
 ActionResult<Row> create_with_audit(const AdminServices& services, const AuditActor& actor,
                                     std::string_view resource_type,

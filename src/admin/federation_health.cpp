@@ -60,7 +60,7 @@ json::value body_value(const std::string& body) {
 }
 
 /// Returns the "detail" of an error /health body ({"status":"error","detail":...}),
-/// cut like a text body: it goes into the error text and the log line.
+/// cut like a text body, because it goes into the error text and the log line.
 std::string health_detail(const json::value& health) {
     if (!health.is_object()) return {};
     const json::value* detail = health.as_object().if_contains("detail");

@@ -2,6 +2,7 @@
 #include "admin/secrets.h"
 
 #include "common/base64url.h"
+#include "common/hex.h"
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -9,20 +10,6 @@
 #include <openssl/rand.h>
 
 namespace inmor::admin {
-namespace {
-
-std::string to_hex(const unsigned char* bytes, std::size_t size) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(size * 2);
-    for (std::size_t i = 0; i < size; ++i) {
-        hex += kDigits[bytes[i] >> 4];
-        hex += kDigits[bytes[i] & 0x0f];
-    }
-    return hex;
-}
-
-}  // namespace
 
 Result<std::string> random_bytes(std::size_t count) {
     std::string bytes(count, '\0');
@@ -47,7 +34,7 @@ Result<std::string> random_hex(std::size_t count) {
     if (!bytes) {
         return bytes.error();
     }
-    return to_hex(reinterpret_cast<const unsigned char*>(bytes->data()), bytes->size());
+    return to_hex({reinterpret_cast<const unsigned char*>(bytes->data()), bytes->size()});
 }
 
 std::string sha256_hex(std::string_view text) {
@@ -57,7 +44,7 @@ std::string sha256_hex(std::string_view text) {
     if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
         throw std::bad_alloc();
     }
-    return to_hex(digest, size);
+    return to_hex({digest, size});
 }
 
 bool constant_time_equals(std::string_view left, std::string_view right) {

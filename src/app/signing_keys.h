@@ -20,7 +20,7 @@ using federation::SigningKeys;
 /// TrustMarkSigner over SigningKeys with the JOSE layer.
 class JoseTrustMarkSigner final : public endpoints::TrustMarkSigner {
 public:
-    /// The status response header is prepared here, once for all answers.
+    /// Encodes the status response header once, for every response signed later.
     explicit JoseTrustMarkSigner(SigningKeys keys, const Clock& clock);
 
     Result<boost::json::object> verify_trust_mark(std::string_view jwt) const override;

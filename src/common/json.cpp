@@ -122,7 +122,7 @@ private:
         std::unique_ptr<std::unordered_set<std::string>> many;
     };
 
-    /// Records key_ in the innermost open object; false when already there.
+    /// Records key_ in the innermost open object. Returns false when the name is already there.
     bool add_name() {
         OpenObject& object = objects_.back();
         if (object.many) return object.many->insert(key_).second;

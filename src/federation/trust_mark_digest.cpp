@@ -1,6 +1,8 @@
 // SHA-256 through OpenSSL's EVP digest interface.
 #include "federation/trust_mark_digest.h"
 
+#include "common/hex.h"
+
 #include <openssl/evp.h>
 
 #include <memory>
@@ -17,7 +19,8 @@ struct DigestContextFree {
 }  // namespace
 
 std::string trust_mark_digest(std::string_view jwt) {
-    // Fetched once: EVP_sha256() looks the digest up in the provider on every call.
+    // Fetched once, because an EVP_sha256() digest is fetched from the provider again on
+    // every EVP_DigestInit_ex2 call (OpenSSL 3 implicit fetch).
     static const EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
     // One context per thread, reset by each EVP_DigestInit_ex2, so a request
     // does not allocate and free one.
@@ -30,15 +33,7 @@ std::string trust_mark_digest(std::string_view jwt) {
         EVP_DigestFinal_ex(context.get(), digest, &length) != 1) {
         throw std::runtime_error("SHA-256 digest failed");
     }
-
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex(static_cast<std::size_t>(length) * 2, '\0');
-    char* cursor = hex.data();
-    for (unsigned int i = 0; i < length; ++i) {
-        *cursor++ = kHex[digest[i] >> 4];
-        *cursor++ = kHex[digest[i] & 0x0f];
-    }
-    return hex;
+    return to_hex({digest, length});
 }
 
 }  // namespace inmor::federation

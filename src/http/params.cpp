@@ -14,7 +14,7 @@ int hex_value(char c) {
     return -1;
 }
 
-// Where `c` next occurs in `text` at or after `from`, or text.size().
+// Returns the index of the next `c` in `text` at or after `from`, or text.size() when none.
 std::size_t next_of(std::string_view text, char c, std::size_t from) {
     return std::min(text.find(c, from), text.size());
 }

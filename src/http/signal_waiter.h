@@ -1,5 +1,5 @@
 // The signals a server process acts on: SIGTERM and SIGINT stop it, and
-// SIGHUP requests a reload. Shared by `inmor serve` and `inmor-admin serve`.
+// SIGHUP requests a reload. Shared by `inmor` and `inmor-admin serve`.
 #pragma once
 
 #include <boost/asio/io_context.hpp>

@@ -1,6 +1,7 @@
 // Precomputed, shared and signed-once resolve responses.
 #include "resolver/resolve_service.h"
 
+#include "common/hex.h"
 #include "common/json.h"
 #include "common/logging.h"
 #include "federation/trust_mark_digest.h"
@@ -182,11 +183,7 @@ const std::string& process_lock_owner() {
         unsigned char bytes[16];
         std::string token;
         if (RAND_bytes(bytes, sizeof bytes) == 1) {
-            static constexpr char kHex[] = "0123456789abcdef";
-            for (unsigned char byte : bytes) {
-                token += kHex[byte >> 4];
-                token += kHex[byte & 0x0f];
-            }
+            token = to_hex(bytes);
         } else {
             // NOTE: without random bytes the owner is only as unique as the
             // process id and start time, which still distinguishes replicas.

@@ -2,6 +2,7 @@
 #include "storage/federation_store.h"
 
 #include "common/entity_id.h"
+#include "common/hex.h"
 #include "common/logging.h"
 
 #include <openssl/evp.h>
@@ -70,15 +71,7 @@ std::string sha256_hex(std::string_view data) {
         // Only an allocation failure inside OpenSSL can get here.
         throw std::runtime_error("EVP_Digest(SHA-256) failed");
     }
-
-    static constexpr std::string_view kHexDigits = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(length * 2);
-    for (unsigned int i = 0; i < length; ++i) {
-        hex.push_back(kHexDigits[digest[i] >> 4]);
-        hex.push_back(kHexDigits[digest[i] & 0x0f]);
-    }
-    return hex;
+    return to_hex({digest.data(), length});
 }
 
 // Rejects a caller-provided string before it becomes part of a key.
