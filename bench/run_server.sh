@@ -8,7 +8,7 @@
 #
 #   bench/run_server.sh [--baseline-rev REV | --baseline-build DIR] [--runs N] [--seconds S]
 #
-# --baseline-rev REV builds git revision REV (say main, or a commit) into
+# --baseline-rev REV builds git revision REV (for example main or a commit) into
 # build/bench-baseline and runs it beside this tree's build, so an old and a
 # new server are compared in the same run. --baseline-build DIR uses a build
 # directory made earlier the same way. Other options go to server_bench.py.

@@ -56,7 +56,7 @@ def wait_for_port(port, timeout=30.0):
 
 
 def cpu_nanoseconds(pid):
-    """CPU time used so far by a process, its threads and its child processes."""
+    """Return the CPU time in ns used so far by a process, its threads and its children."""
     total = 0
     pids = [pid]
     while pids:
@@ -69,7 +69,7 @@ def cpu_nanoseconds(pid):
                 with open(f"{task_dir}/{task}/children", encoding="ascii") as handle:
                     pids += [int(child) for child in handle.read().split()]
             except FileNotFoundError:
-                pass  # a thread that ended meanwhile
+                pass  # The task exited after os.listdir() listed it.
     return total
 
 
@@ -133,7 +133,7 @@ http {{
 
 
 def run_wrk(port, path, seconds, pid, script=None):
-    """Returns requests per second, p99 latency in ms and server CPU us per request."""
+    """Run wrk and return requests per second, p99 latency in ms and server CPU us/request."""
     command = ["taskset", "-c", WRK_CPU, "wrk", f"-t{THREADS}", f"-c{CONNECTIONS}",
                f"-d{seconds}s", "--latency"]
     if script:
@@ -272,7 +272,7 @@ def cell(values, digits):
 
 
 def stored_table(results, stored_routes, label):
-    """Rows of `label` (this build or the baseline) against nginx."""
+    """Return the Markdown table rows of `label` (this build or the baseline) against nginx."""
     lines = [
         f"| endpoint | {label} req/s | nginx req/s | ratio | {label} p99 ms | nginx p99 ms | "
         f"p99 ratio | {label} CPU us/req | nginx CPU us/req | CPU ratio |",
@@ -365,7 +365,7 @@ def kept_notes(report):
     """Return the report's hand-written part: everything from its first "## " heading on.
 
     The run replaces only the tables above it, so instruction counts and reading notes
-    survive a rerun (and may need their dates brought up to date by hand).
+    survive a rerun. Their dates may need updating by hand.
     """
     try:
         with open(report, encoding="utf-8") as handle:

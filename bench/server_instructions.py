@@ -1,15 +1,15 @@
 """Instructions per request of the federation server, counted by callgrind.
 
 Wall-clock rates on a shared machine vary by up to 2x; instruction counts do
-not. For each route this starts inmor under `valgrind --tool=callgrind` twice,
-sends WARMUP requests in one run and WARMUP + COUNT in the other over one
-keep-alive connection, and reports (second total - first total) / COUNT: the
-user-space instructions one more request costs, start-up and warm-up excluded.
-Kernel work (socket calls) is not counted.
+not. For each route this script starts inmor under `valgrind --tool=callgrind`
+twice. It sends WARMUP requests in one run and WARMUP + COUNT in the other over
+one keep-alive connection, and reports (second total - first total) / COUNT.
+That is the number of user-space instructions one more request costs, with
+start-up and warm-up excluded. Kernel work (socket calls) is not counted.
 
 Usage: server_instructions.py BUILD_DIR [--baseline OTHER_BUILD_DIR]
                               [--count N] [--warmup N] [--report FILE.md]
-BUILD_DIR (and OTHER_BUILD_DIR) hold src/cli/inmor and
+BUILD_DIR (and OTHER_BUILD_DIR) contain src/cli/inmor and
 tests/integration/inmor_seed, as bench/run_server.sh builds them.
 """
 
@@ -64,7 +64,7 @@ def send(port, method, path, body, count):
 
 
 def total_instructions(inmor, config, port, out_file, method, path, body, count):
-    """Runs inmor under callgrind for `count` requests and returns its total Ir."""
+    """Run inmor under callgrind for `count` requests and return its total Ir."""
     process = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}",
                                 inmor, "-c", config],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

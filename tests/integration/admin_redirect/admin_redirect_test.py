@@ -41,12 +41,12 @@ from harness import Deployment, free_port  # noqa: E402
 WELL_KNOWN = "/.well-known/openid-federation"
 # The only source and destination of legitimate traffic in the namespace.
 LOOPBACK = ipaddress.ip_address("127.0.0.1")
-# Addresses on lo that only a redirect names (netns_test.sh adds the first
-# three; 127.0.0.2 and ::1 are loopback).
+# Addresses on lo that only a redirect names. netns_test.sh adds the first
+# three, and 127.0.0.2 and ::1 are loopback addresses already.
 TRAP_ADDRESSES = ["10.0.0.1", "192.168.1.1", "169.254.169.254", "127.0.0.2", "::1"]
 
 # (entity name, redirect status, Location with {trap} for the trap port,
-#  refused address as the guard prints it, its address category)
+#  rejected address as the guard prints it, its address category)
 REDIRECT_CASES = [
     ("private-10", 302, "https://10.0.0.1:{trap}" + WELL_KNOWN, "10.0.0.1", "private"),
     ("private-192", 301, "https://192.168.1.1:{trap}" + WELL_KNOWN, "192.168.1.1", "private"),
@@ -253,10 +253,10 @@ class TrapListener:
 
 
 class PacketCounter:
-    """Captures every packet on lo (AF_PACKET) and keeps the IP packets whose
-    source or destination is not 127.0.0.1: in this namespace only a
-    connection to a redirect target sends one. `sync` returns once the capture
-    has read every packet sent before the call."""
+    """A capture of every packet on lo (AF_PACKET) that keeps the IP packets
+    whose source or destination is not 127.0.0.1. In this namespace only a
+    connection to a redirect target sends such a packet. `sync` returns once
+    the capture has read every packet sent before the call."""
 
     def __init__(self):
         self.socket = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
@@ -341,7 +341,7 @@ class AdminRedirectTest(unittest.TestCase):
     def use_https_anchor(deployment):
         """Turn the harness's development configuration into one with the
         address guard on: allow_http off, an https entity id, the test CA, and
-        only 127.0.0.1 exempt from the refusal. Returns the anchor's id."""
+        only 127.0.0.1 exempt from the rejection. Returns the anchor's id."""
         path = pathlib.Path(deployment.config)
         text = path.read_text()
         anchor = deployment.domain.replace("http://", "https://", 1)
@@ -356,9 +356,9 @@ class AdminRedirectTest(unittest.TestCase):
         return anchor
 
     def setUp(self):
-        self.addCleanup(self.assert_no_connection_to_a_refused_address)
+        self.addCleanup(self.assert_no_rejected_connection)
 
-    def assert_no_connection_to_a_refused_address(self):
+    def assert_no_rejected_connection(self):
         self.assertEqual(self.trap.take(), [], "connections accepted on a redirect target")
         self.assertEqual(self.packets.take(), [], "packets to or from a non-loopback address")
 
@@ -370,8 +370,8 @@ class AdminRedirectTest(unittest.TestCase):
                                     "jwks": self.entities.jwks()})
 
     def snapshot(self):
-        """What a rejected request must leave alone: subordinate rows, audit
-        entries and what the federation server publishes."""
+        """Return what a rejected request must leave unchanged: subordinate
+        rows, audit entries and what the federation server publishes."""
         listed = self.deployment.api("GET", "/subordinates?limit=1000")
         self.assertEqual(listed.status, 200, listed.body)
         audit = self.deployment.api("GET", "/auditlog?limit=1")
@@ -386,7 +386,7 @@ class AdminRedirectTest(unittest.TestCase):
         return "".join(path.read_text(errors="replace") for path in self.deployment.logs
                        if path.name.startswith("admin-"))
 
-    def assert_guard_refusal(self, reply, address, category, field="entityid", redirects=1):
+    def assert_guard_rejection(self, reply, address, category, field="entityid", redirects=1):
         self.assertEqual(reply.status, 422, reply.body)
         message = reply.json["message"]
         self.assertTrue(message.startswith(field + ":"), message)
@@ -422,9 +422,9 @@ class AdminRedirectTest(unittest.TestCase):
         for path, target in SECOND_HOPS.items():
             self.entities.redirect(path, 302, target.format(trap=trap))
 
-    # The counters themselves.
+    # Checks of the trap listener and packet capture themselves.
 
-    def test_trap_and_capture_see_a_direct_connection(self):
+    def test_trap_and_capture_see_connection(self):
         # Without this, an empty trap could mean that the targets do not
         # exist in the namespace rather than that nothing connected to them.
         for address in TRAP_ADDRESSES:
@@ -443,7 +443,7 @@ class AdminRedirectTest(unittest.TestCase):
 
     # Refusals.
 
-    def test_create_rejects_redirect_to_refused_address(self):
+    def test_create_rejects_disallowed_redirect(self):
         for name, status, location, address, category in REDIRECT_CASES:
             with self.subTest(case=name):
                 entity = "create-" + name
@@ -452,7 +452,7 @@ class AdminRedirectTest(unittest.TestCase):
 
                 reply = self.register(entity)
 
-                self.assert_guard_refusal(reply, address, category,
+                self.assert_guard_rejection(reply, address, category,
                                           redirects=2 if name == "second-hop" else 1)
                 self.assertIn(self.entities.entity_id(entity), reply.json["message"])
                 self.assertEqual(self.entities.hit_count(f"/{entity}{WELL_KNOWN}"), 1)
@@ -462,7 +462,7 @@ class AdminRedirectTest(unittest.TestCase):
                               self.admin_log())
         self.assertEqual(self.entities.hit_count("/second-hop-next" + WELL_KNOWN), 1)
 
-    def test_fetch_config_rejects_redirect_to_refused_address(self):
+    def test_fetch_config_rejects_disallowed_redirect(self):
         for name, status, location, address, category in REDIRECT_CASES:
             with self.subTest(case=name):
                 entity = "preview-" + name
@@ -472,7 +472,7 @@ class AdminRedirectTest(unittest.TestCase):
                 reply = self.deployment.api("POST", "/subordinates/fetch-config",
                                             {"entityid": self.entities.entity_id(entity)})
 
-                self.assert_guard_refusal(reply, address, category,
+                self.assert_guard_rejection(reply, address, category,
                                           redirects=2 if name == "second-hop" else 1)
                 self.assertEqual(self.entities.hit_count(f"/{entity}{WELL_KNOWN}"), 1)
                 self.assert_nothing_written(before, entity)
@@ -510,7 +510,7 @@ class AdminRedirectTest(unittest.TestCase):
                 reply = self.deployment.api("POST", "/subordinates/fetch-config",
                                             {"entityid": self.entities.entity_id(name)})
 
-                self.assert_guard_refusal(reply, "169.254.169.254", "link-local", field=field)
+                self.assert_guard_rejection(reply, "169.254.169.254", "link-local", field=field)
                 self.assertIn(f"{field}: not fetched{words}", reply.json["message"])
                 self.assert_nothing_written(before, name)
         self.assertEqual(self.entities.hit_count("/keys-moved"), 1)
@@ -545,8 +545,8 @@ class AdminRedirectTest(unittest.TestCase):
                                       {"jwks": self.entities.jwks(),
                                        "metadata": {"federation_entity": {"contacts": ["x"]}}})
 
-        self.assert_guard_refusal(renewed, "169.254.169.254", "link-local")
-        self.assert_guard_refusal(updated, "169.254.169.254", "link-local")
+        self.assert_guard_rejection(renewed, "169.254.169.254", "link-local")
+        self.assert_guard_rejection(updated, "169.254.169.254", "link-local")
         self.assertEqual(self.snapshot(), before)
         stored = self.deployment.api("GET", f"/subordinates/{subordinate['id']}")
         self.assertEqual(stored.json, subordinate)
@@ -554,9 +554,10 @@ class AdminRedirectTest(unittest.TestCase):
             "/fetch?sub=" + self.entities.entity_id("turncoat"))
         self.assertEqual(served.body, statement.body)
 
-    # What the guard lets through, so the refusals above are the guard's.
+    # Redirects the guard lets through, which show that the rejections above
+    # come from the guard.
 
-    def test_create_follows_redirect_within_allowed_network(self):
+    def test_create_follows_allowed_redirect(self):
         self.entities.redirect(f"/relocated{WELL_KNOWN}", 302,
                                f"{self.entities.base()}/home/relocated")
 
@@ -570,7 +571,7 @@ class AdminRedirectTest(unittest.TestCase):
             "/fetch?sub=" + self.entities.entity_id("relocated"))
         self.assertEqual(served.status, 200, served.body)
 
-    def test_redirect_to_closed_port_is_connection_failure(self):
+    def test_redirect_to_closed_port_fails(self):
         closed = free_port()
         self.entities.redirect(f"/deadend{WELL_KNOWN}", 302,
                                f"https://127.0.0.1:{closed}{WELL_KNOWN}")

@@ -3,7 +3,7 @@
 # only loopback, so that a redirect the address guard lets through by mistake
 # cannot send a packet to a private, link-local or metadata address outside.
 # The namespace gives lo the private addresses the redirects point at, so a
-# connection that the guard should have refused reaches the test's trap
+# connection that the guard should have rejected reaches the test's trap
 # listener and packet counter, not a timeout. Exit 77 (ctest: skipped) when
 # not root or when namespaces are not permitted.
 #
@@ -31,7 +31,8 @@ cleanup() {
     done
     ip netns del "$namespace" 2>/dev/null
     rm -rf "/etc/netns/$namespace" "$work"
-    # Only removed when empty: other namespaces may keep files there.
+    # rmdir removes /etc/netns only when empty, because other namespaces may
+    # keep files there.
     rmdir /etc/netns 2>/dev/null
 }
 trap cleanup EXIT
@@ -43,8 +44,8 @@ if ! ip netns add "$namespace"; then
     exit 77
 fi
 ip -n "$namespace" link set lo up || { echo "FAIL: cannot bring lo up"; exit 1; }
-# The redirect targets, local to the namespace: 127.0.0.2 and ::1 are on lo
-# already.
+# Add the redirect targets to lo inside the namespace. 127.0.0.2 and ::1 are
+# on lo already.
 for address in 10.0.0.1/32 192.168.1.1/32 169.254.169.254/32; do
     ip -n "$namespace" address add "$address" dev lo ||
         { echo "FAIL: cannot add $address to lo"; exit 1; }
@@ -59,7 +60,7 @@ cat > "/etc/netns/$namespace/hosts" <<HOSTS
 HOSTS
 
 # PostgreSQL listens on the host's loopback, which the namespace cannot
-# reach: pg_bridge.py carries those connections over a Unix socket, with one
+# reach. pg_bridge.py carries those connections over a Unix socket with one
 # end in each namespace, and the test gets a URL of the namespace's end.
 database_url="${INMOR_TEST_DATABASE_URL:-}"
 if [[ "${ADMIN_CRASH_BACKEND:-sqlite}" == postgres && -n "$database_url" ]]; then

@@ -324,11 +324,12 @@ json::object rate_of(double seconds, Operation operation) {
     return {{"per_second", count / elapsed}, {"per_cpu_second", count / cpu}};
 }
 
-/// The crypto limit of an uncached /trust_mark_status answer: one ES256
-/// verification of `mark` plus one ES256 signature of an answer of the real
-/// size, with keys parsed once. "signature" times the signature primitives
-/// alone (jose::verify_signature and jose::sign_signature, the calls the
-/// server makes); "jws" adds the JWS decoding, JSON and base64url around them.
+/// Measures the crypto limit of an uncached /trust_mark_status response and
+/// prints it as JSON. One operation is an ES256 verification of `mark` plus an
+/// ES256 signature of a response of the real size, with keys parsed once.
+/// "signature" times the signature primitives alone (jose::verify_signature
+/// and jose::sign_signature, the calls the server makes). "jws" adds the JWS
+/// decoding, JSON and base64url around them.
 int crypto_rate(const std::string& config_path, const std::string& mark, double seconds) {
     Config config = must(load_config(config_path), "load config");
     jose::Jwk key = must(jose::Jwk::parse(read_file(config.private_key), jose::KeyPart::kPrivate),
@@ -339,7 +340,7 @@ int crypto_rate(const std::string& config_path, const std::string& mark, double 
     jose::VerifyOptions options;
     options.require_exp = false;
     const jose::JwsAlgorithm algorithm = key.signing_algorithm();
-    auto answer_claims = [&] {
+    auto response_claims = [&] {
         return json::object{{"iss", config.domain}, {"iat", now()}, {"trust_mark", mark},
                             {"status", "active"}};
     };
@@ -348,19 +349,19 @@ int crypto_rate(const std::string& config_path, const std::string& mark, double 
     const std::string mark_input = mark.substr(0, last_dot);
     const std::string mark_signature = must(base64url_decode(mark.substr(last_dot + 1)),
                                             "mark signature");
-    const std::string answer = must(jose::sign_jws(key, answer_claims(),
-                                                   {{"typ", "trust-mark-status-response+jwt"}}),
-                                    "sign");
-    const std::string answer_input = answer.substr(0, answer.rfind('.'));
+    const std::string response = must(jose::sign_jws(key, response_claims(),
+                                                     {{"typ", "trust-mark-status-response+jwt"}}),
+                                      "sign");
+    const std::string response_input = response.substr(0, response.rfind('.'));
 
     json::object out;
     out["signature"] = rate_of(seconds, [&] {
         must(jose::verify_signature(public_key, algorithm, mark_input, mark_signature), "verify");
-        must(jose::sign_signature(key, algorithm, answer_input), "sign");
+        must(jose::sign_signature(key, algorithm, response_input), "sign");
     });
     out["jws"] = rate_of(seconds, [&] {
         must(jose::verify_jws(mark, keys, "trust-mark+jwt", system_clock(), options), "verify");
-        must(jose::sign_jws(key, answer_claims(), {{"typ", "trust-mark-status-response+jwt"}}),
+        must(jose::sign_jws(key, response_claims(), {{"typ", "trust-mark-status-response+jwt"}}),
              "sign");
     });
     std::cout << to_json(out) << "\n";

@@ -1,6 +1,6 @@
-// FederationHealthProbe against real loopback servers: a server that accepts
-// and never answers must tie up one probe at a time, not every caller, and a
-// long error detail must not reach the error text whole.
+// Tests FederationHealthProbe against real loopback servers. A server that
+// accepts and never responds must block one probe at a time, not every
+// caller, and a long error detail must be truncated in the error text.
 #include "admin/federation_health.h"
 
 #include <gtest/gtest.h>
@@ -39,7 +39,7 @@ public:
             ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
             ::listen(listener_, 64) != 0 ||
             ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-            throw std::runtime_error("loopback server: cannot listen");
+            throw std::runtime_error("loopback server: listen failed");
         }
         port_ = ntohs(address.sin_port);
         thread_ = std::thread([this] { serve(); });
@@ -97,7 +97,7 @@ Config config_for(const std::string& url) {
 TEST(FederationHealthProbe, HangingServerBlocksOneCaller) {
     LoopbackServer server;
     FederationHealthProbe probe(config_for(server.url()));
-    ASSERT_FALSE(probe.check().reachable);  // the first probe: one full timeout
+    ASSERT_FALSE(probe.check().reachable);  // The first probe waits one full timeout.
 
     // Eight callers at once: one probes again, the others get the previous
     // outcome at once instead of each waiting for the timeout.

@@ -1,5 +1,5 @@
-// fetch_failed: the status and message an entity configuration fetch failure
-// gets, with the URL that returned the status when redirects led elsewhere.
+// Tests the status and message that fetch_failed gives an entity configuration
+// fetch failure, with the URL that returned the status when redirects led elsewhere.
 #include "admin/entity_configuration_check.h"
 
 #include <gtest/gtest.h>

@@ -43,8 +43,8 @@ TEST(Base64url, RejectsStandardAlphabetAndWhitespace) {
     EXPECT_FALSE(base64url_decode("Zm9v\n").has_value());
 }
 
-// Whole groups of four are decoded together and the last two or three
-// characters one by one; a bad character must be caught in every position.
+// The decoder handles whole groups of four together and the last two or three
+// characters one by one, so a bad character must be caught in every position.
 TEST(Base64url, RejectsBadCharacterAtEveryPosition) {
     for (const std::string valid : {"Zm9vYmFyYmF6", "Zm9vYmFyYmE", "Zm9vYmFyYg"}) {
         ASSERT_TRUE(base64url_decode(valid).has_value()) << valid;

@@ -29,8 +29,8 @@ TEST(ParseJson, AllowsSameNameInSiblingObjects) {
     EXPECT_TRUE(parse_json(R"({"a":{"x":1},"b":{"x":2}})").has_value());
 }
 
-// Objects past 16 members keep their names in a hash set instead of a list;
-// duplicates must be found on both sides of that switch.
+// Objects with more than 16 members keep their names in a hash set instead of
+// a list, so duplicates must be found on both sides of that switch.
 std::string object_with_members(int count, const std::string& extra) {
     std::string text = "{";
     for (int i = 0; i < count; ++i) {

@@ -38,6 +38,18 @@ std::string header_for(const Jwk& key, std::string_view alg, std::string_view ex
            R"(","typ":"entity-statement+jwt")" + std::string(extra) + "}";
 }
 
+// Returns the octet length of one ECDSA coordinate for `alg`: ES512 uses
+// P-521, whose coordinates take 66 octets.
+std::size_t coordinate_width(std::string_view alg) {
+    if (alg == "ES256") {
+        return 32;
+    }
+    if (alg == "ES384") {
+        return 48;
+    }
+    return 66;
+}
+
 std::string payload_with(std::string_view claims) {
     return R"({"iss":"https://ta.test","sub":"https://leaf.test",)" + std::string(claims) + "}";
 }
@@ -89,7 +101,7 @@ TEST(VerifyJwsEdges, EcdsaCoordinatesOfEveryShapeRoundTrip) {
         const Jwk& key = private_key(type);
         const JwkSet keys = public_set(key);
         const Jwk& public_key = *keys.find(key.kid());
-        const std::size_t width = type == "ES256" ? 32 : type == "ES384" ? 48 : 66;
+        const std::size_t width = coordinate_width(type);
         int leading_zero = 0;
         int top_bit = 0;
         for (int round = 0; round < 64; ++round) {
