@@ -356,8 +356,10 @@ def write_report(args, results, stored_routes, labels):
         "",
     ]
     generated = "\n".join(lines)
+    # Read before opening for writing, which empties the file.
+    notes = kept_notes(args.report)
     with open(args.report, "w", encoding="utf-8") as handle:
-        handle.write(generated + "\n" + kept_notes(args.report))
+        handle.write(generated + "\n" + notes)
     print(generated)
 
 
