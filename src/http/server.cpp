@@ -137,8 +137,8 @@ public:
     ~Session() override { server_->remove_session(id_); }
 
     void start() {
-        // Room for a whole typical request, so one read takes it in; Beast
-        // reads at most the free capacity, 512 bytes on an empty buffer.
+        // Beast reads at most the free capacity, or 512 bytes when less is
+        // free. With 4 KiB a typical request arrives in one read.
         buffer_.reserve(kReadBufferBytes);
         peer_text_ = server_->options_.trusted_proxies.client_address(peer_, "");
         if constexpr (kTls) {
@@ -370,11 +370,11 @@ private:
         head_only_ = false;
 
         set_deadline(SteadyClock::now() + server_->options_.client_timeout);
-        // Posted, so the write runs after the requests already read on other
-        // connections are answered. Answers then leave in a burst, and a
-        // client on this machine (a proxy, a load generator) wakes once per
-        // burst instead of once per answer, a wake-up that costs more than
-        // the answer's own send on a virtual machine.
+        // The write is posted, so it runs after the handlers of requests
+        // already read on other connections. Responses then leave in a burst.
+        // A client on this machine (a proxy, a load generator) then wakes once
+        // per burst instead of once per response. In a VM that wake-up cost
+        // more CPU than the send itself (bench/results/server.md).
         net::post(stream_.get_executor(), [self = this->shared_from_this(), keep_alive] {
             net::async_write(self->stream_, net::buffer(self->write_buffer_),
                              [self, keep_alive](beast::error_code error, std::size_t) {
