@@ -1,5 +1,5 @@
-// Lowercase hexadecimal encoding of bytes, as used for digests, key prefixes and lock
-// tokens.
+// Hexadecimal digits: bytes encoded in lowercase (digests, key prefixes, lock tokens),
+// and the value of one digit (percent-decoding).
 #pragma once
 
 #include <cstddef>
@@ -18,6 +18,14 @@ inline std::string to_hex(std::span<const unsigned char> bytes) {
         *cursor++ = kDigits[byte & 0x0f];
     }
     return hex;
+}
+
+/// Returns the value (0-15) of the hexadecimal digit `c` in either case, or -1.
+constexpr int hex_digit_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
 }
 
 }  // namespace inmor

@@ -1,18 +1,13 @@
 // Form decoding and parameter validation.
 #include "http/params.h"
 
+#include "common/hex.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace inmor::http {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 // Returns the index of the next `c` in `text` at or after `from`, or text.size() when none.
 std::size_t next_of(std::string_view text, char c, std::size_t from) {
@@ -39,9 +34,9 @@ std::string decode_form_component(std::string_view text) {
 
         if (text[i] == '+') {
             out.push_back(' ');
-        } else if (i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-                   hex_value(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+        } else if (i + 2 < text.size() && hex_digit_value(text[i + 1]) >= 0 &&
+                   hex_digit_value(text[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_digit_value(text[i + 1]) * 16 + hex_digit_value(text[i + 2])));
             i += 2;
         } else {
             out.push_back('%');

@@ -1,6 +1,8 @@
 // Pattern matching of the admin API's routes.
 #include "admin/api/api_router.h"
 
+#include "common/hex.h"
+
 #include <set>
 #include <stdexcept>
 
@@ -9,13 +11,6 @@ namespace {
 
 bool is_placeholder(std::string_view segment) {
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 }  // namespace
@@ -37,9 +32,9 @@ std::string decode_path_segment(std::string_view segment) {
     std::string decoded;
     decoded.reserve(segment.size());
     for (std::size_t i = 0; i < segment.size(); ++i) {
-        if (segment[i] == '%' && i + 2 < segment.size() && hex_value(segment[i + 1]) >= 0 &&
-            hex_value(segment[i + 2]) >= 0) {
-            decoded += static_cast<char>(hex_value(segment[i + 1]) * 16 + hex_value(segment[i + 2]));
+        if (segment[i] == '%' && i + 2 < segment.size() && hex_digit_value(segment[i + 1]) >= 0 &&
+            hex_digit_value(segment[i + 2]) >= 0) {
+            decoded += static_cast<char>(hex_digit_value(segment[i + 1]) * 16 + hex_digit_value(segment[i + 2]));
             i += 2;
         } else {
             decoded += segment[i];
