@@ -16,6 +16,7 @@
 #include "resolver/resolve_service.h"
 #include "resolver/trust_chain_resolver.h"
 #include "resolver/trust_mark_status_client.h"
+#include "http/drain.h"
 #include "http/error_response.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -273,7 +274,6 @@ private:
     Result<void> start_listeners(const Config& config);
     void reload();
     void stop();
-    void poll_drain();
 
     ServerArguments arguments_;
     http::Metrics metrics_;
@@ -287,8 +287,7 @@ private:
     std::unique_ptr<http::SignalWaiter> signals_;
     std::unique_ptr<http::HttpServer> server_;
     std::unique_ptr<http::HttpServer> metrics_server_;
-    std::unique_ptr<net::steady_timer> drain_timer_;
-    std::chrono::steady_clock::time_point drain_deadline_;
+    std::unique_ptr<http::Drain> drain_;
 };
 
 void ServerProcess::add_routes(http::Router& router) {
@@ -434,23 +433,9 @@ void ServerProcess::stop() {
     logger("app")->info("server stopping, finishing requests in flight");
     server_->stop_accepting();
     if (metrics_server_) metrics_server_->stop_accepting();
-
-    drain_deadline_ =
-        std::chrono::steady_clock::now() + std::chrono::seconds(state()->config.shutdown_timeout);
-    drain_timer_ = std::make_unique<net::steady_timer>(*io_);
-    poll_drain();
-}
-
-void ServerProcess::poll_drain() {
-    const std::size_t open =
-        server_->open_connections() + (metrics_server_ ? metrics_server_->open_connections() : 0);
-    if (open == 0 || std::chrono::steady_clock::now() >= drain_deadline_) {
-        if (open > 0) logger("app")->warn("server stopped with connections open count={}", open);
-        io_->stop();
-        return;
-    }
-    drain_timer_->expires_after(std::chrono::milliseconds(50));
-    drain_timer_->async_wait([this](const boost::system::error_code&) { poll_drain(); });
+    drain_ = std::make_unique<http::Drain>(
+        *io_, std::vector<const http::HttpServer*>{server_.get(), metrics_server_.get()},
+        std::chrono::seconds(state()->config.shutdown_timeout), "app");
 }
 
 int ServerProcess::run() {

@@ -14,6 +14,7 @@
 #include "federation/signing_keys.h"
 #include "fetch/configured_fetch.h"
 #include "fetch/http_fetcher.h"
+#include "http/drain.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/signal_waiter.h"
@@ -69,7 +70,6 @@ private:
     Result<void> open_dependencies();
     Result<void> start_listeners();
     void stop();
-    void poll_drain();
 
     Config config_;
     std::unique_ptr<Database> database_;
@@ -86,8 +86,7 @@ private:
     std::unique_ptr<http::SignalWaiter> signals_;
     std::unique_ptr<http::HttpServer> server_;
     std::unique_ptr<http::HttpServer> metrics_server_;
-    std::unique_ptr<net::steady_timer> drain_timer_;
-    std::chrono::steady_clock::time_point drain_deadline_;
+    std::unique_ptr<http::Drain> drain_;
 };
 
 Result<void> AdminProcess::open_dependencies() {
@@ -176,22 +175,9 @@ void AdminProcess::stop() {
     logger("admin")->info("admin stopping, finishing requests in flight");
     server_->stop_accepting();
     if (metrics_server_) metrics_server_->stop_accepting();
-    drain_deadline_ = std::chrono::steady_clock::now() +
-                      std::chrono::seconds(config_.shutdown_timeout);
-    drain_timer_ = std::make_unique<net::steady_timer>(*io_);
-    poll_drain();
-}
-
-void AdminProcess::poll_drain() {
-    const std::size_t open =
-        server_->open_connections() + (metrics_server_ ? metrics_server_->open_connections() : 0);
-    if (open == 0 || std::chrono::steady_clock::now() >= drain_deadline_) {
-        if (open > 0) logger("admin")->warn("admin stopped with connections open count={}", open);
-        io_->stop();
-        return;
-    }
-    drain_timer_->expires_after(std::chrono::milliseconds(50));
-    drain_timer_->async_wait([this](const boost::system::error_code&) { poll_drain(); });
+    drain_ = std::make_unique<http::Drain>(
+        *io_, std::vector<const http::HttpServer*>{server_.get(), metrics_server_.get()},
+        std::chrono::seconds(config_.shutdown_timeout), "admin");
 }
 
 int AdminProcess::run() {
