@@ -125,6 +125,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 public:
     static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
     static constexpr std::size_t kReadBufferBytes = 4096;
+    static constexpr std::chrono::seconds kLingerTime{2};
 
     Session(std::shared_ptr<ServerImpl> server, std::uint64_t id, Stream stream,
             net::ip::address peer)
@@ -403,17 +404,39 @@ private:
     }
 
     void close() {
-        beast::error_code ignored;
         if constexpr (kTls) {
             set_deadline(SteadyClock::now() + std::chrono::seconds(2));
             stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
-                beast::error_code ignored_close;
-                self->lowest().socket().close(ignored_close);
+                self->close_socket();
             });
         } else {
-            lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
-            lowest().socket().close(ignored);
+            close_socket();
         }
+    }
+
+    /// Closes the TCP connection. Closing with input still unread makes Linux
+    /// reset the connection, and the reset drops the responses the client has
+    /// not read yet (a pipelining client during a stop). So that input is read
+    /// and dropped until the client closes its side, for at most kLingerTime.
+    void close_socket() {
+        beast::error_code ignored;
+        auto& socket = lowest().socket();
+        socket.shutdown(tcp::socket::shutdown_send, ignored);
+        if (socket.available(ignored) > 0) {
+            set_deadline(SteadyClock::now() + kLingerTime);
+            return discard_input();
+        }
+        socket.close(ignored);
+    }
+
+    void discard_input() {
+        lowest().socket().async_read_some(
+            buffer_.prepare(kReadBufferBytes),
+            [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+                if (!error) return self->discard_input();
+                beast::error_code ignored;
+                self->lowest().socket().close(ignored);
+            });
     }
 
     std::shared_ptr<ServerImpl> server_;
