@@ -10,6 +10,7 @@ connection).
 import base64
 import json
 import os
+import resource
 import signal
 import socket
 import sys
@@ -313,6 +314,51 @@ class ShutdownSlowReaderTest(unittest.TestCase):
         log = self.server.log_text()
         logged = log.count("request method=GET path=/.well-known/openid-federation status=200")
         self.assertEqual(answered, logged)
+
+
+class DescriptorExhaustionTest(unittest.TestCase):
+    """Connections beyond the process's descriptor limit."""
+
+    def setUp(self):
+        self.workspace = Workspace()
+        self.workspace.seed()
+        self.server = Server(self.workspace)
+
+    def tearDown(self):
+        self.server.stop()
+        self.workspace.remove()
+
+    def cpu_ticks(self):
+        """Return the server's user plus system time in clock ticks."""
+        with open(f"/proc/{self.server.process.pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+
+    def test_accept_failures_do_not_spin(self):
+        pid = self.server.process.pid
+        in_use = len(os.listdir(f"/proc/{pid}/fd"))
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (in_use + 16, in_use + 16))
+        clients = [connect(self.workspace.port) for _ in range(60)]
+        time.sleep(1)
+
+        before = self.cpu_ticks()
+        time.sleep(2)
+        spent = self.cpu_ticks() - before
+        log = self.server.log_text()
+
+        # The server has no request to work on, so it should be nearly idle.
+        # 50 ticks are 0.5 s of CPU time in the 2 s measured (USER_HZ is 100).
+        self.assertLess(spent, 50)
+        self.assertLess(log.count("accept failed"), 100)
+        for client in clients:
+            client.close()
+        time.sleep(0.5)
+        # Once descriptors are free again, new connections are served.
+        with connect(self.workspace.port) as sock:
+            sock.sendall(fetch_request("after", close=True))
+            status, _, body = ResponseReader(sock).read()
+        self.assertEqual(status, 404, body)
+        self.assertEqual(echoed_sub(body), "https://after.test")
 
 
 if __name__ == "__main__":
