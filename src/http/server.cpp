@@ -31,6 +31,9 @@ namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
+/// Pause before accepting again after a failed accept.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
 /// Returns the Date header value, formatted once a second per thread.
 const std::string& http_date() {
     thread_local std::time_t formatted_at = 0;
@@ -72,6 +75,7 @@ public:
           handler_(std::move(handler)),
           tls_(std::move(tls)),
           acceptor_(net::make_strand(io)),
+          accept_retry_(acceptor_.get_executor()),
           log_(logger("http")) {}
 
     Result<void> listen();
@@ -107,6 +111,8 @@ public:
     mutable std::mutex tls_mutex_;
     std::shared_ptr<ssl::context> tls_;
     tcp::acceptor acceptor_;
+    /// Delays the next accept after a failed one (runs on the acceptor's strand).
+    net::steady_timer accept_retry_;
     std::atomic<bool> draining_{false};
     std::atomic<std::uint64_t> next_connection_id_{1};
     std::atomic<std::uint64_t> next_request_id_{1};
@@ -497,9 +503,17 @@ void ServerImpl::accept_next() {
 void ServerImpl::on_accept(const beast::error_code& error, tcp::socket socket) {
     if (error == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (error) {
-        // Out of file descriptors and the like: log and keep accepting.
-        log_->warn("accept failed error={}", error.message());
-        return accept_next();
+        // Out of file descriptors and the like. Such an error lasts until a
+        // connection closes, so accepting again at once would spin on the CPU
+        // and write a log line per try.
+        log_->warn("accept failed, retrying in {} ms error={}", kAcceptRetryDelay.count(),
+                   error.message());
+        accept_retry_.expires_after(kAcceptRetryDelay);
+        accept_retry_.async_wait([self = shared_from_this()](const beast::error_code& wait_error) {
+            if (wait_error || !self->acceptor_.is_open()) return;
+            self->accept_next();
+        });
+        return;
     }
 
     beast::error_code peer_error;
@@ -527,6 +541,7 @@ void ServerImpl::stop_accepting() {
     net::post(acceptor_.get_executor(), [self = shared_from_this()] {
         beast::error_code ignored;
         self->acceptor_.close(ignored);
+        self->accept_retry_.cancel();
     });
 
     std::vector<std::shared_ptr<SessionBase>> open;
