@@ -31,6 +31,9 @@ namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
+/// Pause before accepting again after a failed accept.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
 /// Returns the Date header value, formatted once a second per thread.
 const std::string& http_date() {
     thread_local std::time_t formatted_at = 0;
@@ -72,6 +75,7 @@ public:
           handler_(std::move(handler)),
           tls_(std::move(tls)),
           acceptor_(net::make_strand(io)),
+          accept_retry_(acceptor_.get_executor()),
           log_(logger("http")) {}
 
     Result<void> listen();
@@ -107,6 +111,8 @@ public:
     mutable std::mutex tls_mutex_;
     std::shared_ptr<ssl::context> tls_;
     tcp::acceptor acceptor_;
+    /// Delays the next accept after a failed one (runs on the acceptor's strand).
+    net::steady_timer accept_retry_;
     std::atomic<bool> draining_{false};
     std::atomic<std::uint64_t> next_connection_id_{1};
     std::atomic<std::uint64_t> next_request_id_{1};
@@ -125,6 +131,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 public:
     static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
     static constexpr std::size_t kReadBufferBytes = 4096;
+    static constexpr std::chrono::seconds kLingerTime{2};
 
     Session(std::shared_ptr<ServerImpl> server, std::uint64_t id, Stream stream,
             net::ip::address peer)
@@ -403,17 +410,39 @@ private:
     }
 
     void close() {
-        beast::error_code ignored;
         if constexpr (kTls) {
             set_deadline(SteadyClock::now() + std::chrono::seconds(2));
             stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
-                beast::error_code ignored_close;
-                self->lowest().socket().close(ignored_close);
+                self->close_socket();
             });
         } else {
-            lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
-            lowest().socket().close(ignored);
+            close_socket();
         }
+    }
+
+    /// Closes the TCP connection. Closing with input still unread makes Linux
+    /// reset the connection, and the reset drops the responses the client has
+    /// not read yet (a pipelining client during a stop). So that input is read
+    /// and dropped until the client closes its side, for at most kLingerTime.
+    void close_socket() {
+        beast::error_code ignored;
+        auto& socket = lowest().socket();
+        socket.shutdown(tcp::socket::shutdown_send, ignored);
+        if (socket.available(ignored) > 0) {
+            set_deadline(SteadyClock::now() + kLingerTime);
+            return discard_input();
+        }
+        socket.close(ignored);
+    }
+
+    void discard_input() {
+        lowest().socket().async_read_some(
+            buffer_.prepare(kReadBufferBytes),
+            [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+                if (!error) return self->discard_input();
+                beast::error_code ignored;
+                self->lowest().socket().close(ignored);
+            });
     }
 
     std::shared_ptr<ServerImpl> server_;
@@ -474,9 +503,17 @@ void ServerImpl::accept_next() {
 void ServerImpl::on_accept(const beast::error_code& error, tcp::socket socket) {
     if (error == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (error) {
-        // Out of file descriptors and the like: log and keep accepting.
-        log_->warn("accept failed error={}", error.message());
-        return accept_next();
+        // Out of file descriptors and the like. Such an error lasts until a
+        // connection closes, so accepting again at once would spin on the CPU
+        // and write a log line per try.
+        log_->warn("accept failed, retrying in {} ms error={}", kAcceptRetryDelay.count(),
+                   error.message());
+        accept_retry_.expires_after(kAcceptRetryDelay);
+        accept_retry_.async_wait([self = shared_from_this()](const beast::error_code& wait_error) {
+            if (wait_error || !self->acceptor_.is_open()) return;
+            self->accept_next();
+        });
+        return;
     }
 
     beast::error_code peer_error;
@@ -504,6 +541,7 @@ void ServerImpl::stop_accepting() {
     net::post(acceptor_.get_executor(), [self = shared_from_this()] {
         beast::error_code ignored;
         self->acceptor_.close(ignored);
+        self->accept_retry_.cancel();
     });
 
     std::vector<std::shared_ptr<SessionBase>> open;
