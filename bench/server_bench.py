@@ -73,16 +73,22 @@ def cpu_nanoseconds(pid):
     return total
 
 
-def start_inmor(build, workdir, name, status_cache_seconds):
-    port = free_port()
+def write_config(workdir, name, port, status_cache_seconds, extra=""):
+    """Write WORKDIR/NAME.toml for an inmor on `port` with rate limits off, and return its path."""
     config = os.path.join(workdir, f"{name}.toml")
     with open(config, "w", encoding="utf-8") as handle:
         handle.write(f'domain = "https://ta.test"\nlisten = "127.0.0.1:{port}"\n'
-                     f'metrics_listen = ""\nlog_level = "warn"\n'
+                     f'metrics_listen = ""\nlog_level = "warn"\n{extra}'
                      f"trust_mark_status_cache_seconds = {status_cache_seconds}\n"
                      'data_dir = "data"\n'
                      "[limits]\nresolve_per_minute = 0\ntrust_mark_status_per_minute = 0\n"
                      "collection_per_minute = 0\n")
+    return config
+
+
+def start_inmor(build, workdir, name, status_cache_seconds):
+    port = free_port()
+    config = write_config(workdir, name, port, status_cache_seconds)
     process = subprocess.Popen(["taskset", "-c", SERVER_CPU,
                                 os.path.join(build, "src/cli/inmor"), "-c", config],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -27,6 +27,8 @@ import urllib.parse
 
 import server_bench
 
+# One worker thread, so callgrind counts one thread's work without a strand.
+ONE_THREAD = "server_threads = 1\n"
 MEMBER = urllib.parse.quote("https://ta.test/tm/member", safe="")
 ROUTES = [
     ("entity configuration", "GET", "/.well-known/openid-federation", 60),
@@ -37,18 +39,6 @@ ROUTES = [
     ("trust_mark_status cached", "POST", "/trust_mark_status", 60),
     ("trust_mark_status uncached", "POST", "/trust_mark_status", 0),
 ]
-
-
-def write_config(workdir, name, port, status_cache_seconds):
-    config = os.path.join(workdir, f"{name}.toml")
-    with open(config, "w", encoding="utf-8") as handle:
-        handle.write(f'domain = "https://ta.test"\nlisten = "127.0.0.1:{port}"\n'
-                     f'metrics_listen = ""\nlog_level = "warn"\nserver_threads = 1\n'
-                     f"trust_mark_status_cache_seconds = {status_cache_seconds}\n"
-                     'data_dir = "data"\n'
-                     "[limits]\nresolve_per_minute = 0\ntrust_mark_status_per_minute = 0\n"
-                     "collection_per_minute = 0\n")
-    return config
 
 
 def send(port, method, path, body, count):
@@ -86,14 +76,15 @@ def measure(build, workdir, args):
     inmor = os.path.join(build, "src/cli/inmor")
     seed = os.path.join(build, "tests/integration/inmor_seed")
     setup = os.path.join(workdir, "setup.toml")
-    write_config(workdir, "setup", 0, 0)
+    server_bench.write_config(workdir, "setup", 0, 0, ONE_THREAD)
     seeded = json.loads(subprocess.run([seed, "populate", setup], check=True,
                                        capture_output=True, text=True).stdout)
     body = "trust_mark=" + urllib.parse.quote(seeded["marks"]["active"], safe="")
     results = {}
     for name, method, path, cache_seconds in ROUTES:
         port = server_bench.free_port()
-        config = write_config(workdir, "measure", port, cache_seconds)
+        config = server_bench.write_config(workdir, "measure", port, cache_seconds,
+                                            ONE_THREAD)
         request_body = body if method == "POST" else None
         out = os.path.join(workdir, "callgrind.out")
         base = total_instructions(inmor, config, port, out, method, path, request_body,

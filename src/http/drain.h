@@ -1,6 +1,6 @@
-// The last step of a graceful stop, shared by `inmor` and `inmor-admin serve`:
-// once the listeners stop accepting, wait for their connections to close,
-// then stop the io_context so its threads return.
+// The last step of a graceful stop in `inmor` and `inmor-admin serve`. After the
+// listeners stop accepting, it waits for their connections to close, then stops the
+// io_context so its threads return.
 #pragma once
 
 #include "common/logging.h"

@@ -377,11 +377,10 @@ private:
         head_only_ = false;
 
         set_deadline(SteadyClock::now() + server_->options_.client_timeout);
-        // The write is posted, so it runs after the handlers of requests
-        // already read on other connections. Responses then leave in a burst.
-        // A client on this machine (a proxy, a load generator) then wakes once
-        // per burst instead of once per response. In a VM that wake-up cost
-        // more CPU than the send itself (bench/results/server.md).
+        // Posted, so requests already read on other connections are handled
+        // first and the responses leave in a burst. A local client (a proxy, a
+        // load generator) then wakes once per burst, not once per response. In
+        // a VM each wake-up cost more CPU than the send (bench/results/server.md).
         net::post(stream_.get_executor(), [self = this->shared_from_this(), keep_alive] {
             net::async_write(self->stream_, net::buffer(self->write_buffer_),
                              [self, keep_alive](beast::error_code error, std::size_t) {
@@ -420,10 +419,10 @@ private:
         }
     }
 
-    /// Closes the TCP connection. Closing with input still unread makes Linux
-    /// reset the connection, and the reset drops the responses the client has
-    /// not read yet (a pipelining client during a stop). So that input is read
-    /// and dropped until the client closes its side, for at most kLingerTime.
+    /// Closes the TCP connection. Linux resets a connection closed with input
+    /// unread, and the reset drops responses the client has not read yet, so
+    /// such input is first read and dropped until the client closes, for at
+    /// most kLingerTime.
     void close_socket() {
         beast::error_code ignored;
         auto& socket = lowest().socket();
@@ -506,7 +505,7 @@ void ServerImpl::on_accept(const beast::error_code& error, tcp::socket socket) {
         // Out of file descriptors and the like. Such an error lasts until a
         // connection closes, so accepting again at once would spin on the CPU
         // and write a log line per try.
-        log_->warn("accept failed, retrying in {} ms error={}", kAcceptRetryDelay.count(),
+        log_->warn("accept failed retry_in_ms={} error={}", kAcceptRetryDelay.count(),
                    error.message());
         accept_retry_.expires_after(kAcceptRetryDelay);
         accept_retry_.async_wait([self = shared_from_this()](const beast::error_code& wait_error) {

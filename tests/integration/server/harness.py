@@ -162,6 +162,15 @@ class Server:
         self.log.close()
         return self.process.returncode
 
+    def stop_checked(self):
+        """Stop the server and assert it exited with 0 and logged no sanitizer report."""
+        code = self.stop()
+        with open(self.log_path, "rb") as handle:
+            log = handle.read().decode("utf-8", "replace")
+        assert code == 0, f"server exited with {code}"
+        assert "AddressSanitizer" not in log, log
+        assert "runtime error" not in log, log
+
 
 def quote(value):
     return urllib.parse.quote(value, safe="")
