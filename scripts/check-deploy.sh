@@ -168,7 +168,7 @@ runtime_packages_cover() {
     for binary in "$@"; do
         [[ -x "$bin_dir/$binary" ]] || continue
         for library in $(readelf -d "$bin_dir/$binary" | awk '/NEEDED/ {gsub(/[][]/, "", $5); print $5}'); do
-            # libc6's libraries (libanl among them) are in every Debian image.
+            # libc6's libraries are in every Debian image.
             case "$library" in
                 libc.so.*|libm.so.*|libanl.so.*|libpthread.so.*|libdl.so.*|librt.so.*) continue ;;
                 libstdc++.so.*|libgcc_s.so.*|libasan.so.*|libubsan.so.*) continue ;;

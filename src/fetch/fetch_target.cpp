@@ -12,10 +12,13 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
-#include <ctime>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <system_error>
+#include <thread>
 
 namespace inmor::fetch {
 namespace {
@@ -45,54 +48,66 @@ std::optional<std::uint16_t> parse_port(std::string_view text) {
     return static_cast<std::uint16_t>(value);
 }
 
-// One getaddrinfo_a request. Its address must stay valid while glibc
-// works on it, so it lives on the heap.
-struct PendingLookup {
+// A name lookup shared by the caller and the thread that runs it, so the one
+// done last frees it. This replaces glibc's getaddrinfo_a, because gai_suspend
+// can time out just as the lookup finishes and return while glibc's thread is
+// about to signal the wait entry on gai_suspend's stack. That crashed a test
+// in CI, and LeakSanitizer found a cancelled request's memory leaked.
+struct LookupState {
     std::string name;
-    addrinfo hints{};
-    gaicb request{};
+    std::mutex mutex;
+    std::condition_variable finished_cv;
+    bool finished = false;
+    int status = 0;
+    addrinfo* result = nullptr;
 
-    PendingLookup(const PendingLookup&) = delete;
-    PendingLookup& operator=(const PendingLookup&) = delete;
-    explicit PendingLookup(std::string host) : name(std::move(host)) {
-        hints.ai_family = AF_UNSPEC;
-        hints.ai_socktype = SOCK_STREAM;
-        request.ar_name = name.c_str();
-        request.ar_request = &hints;
-    }
-    ~PendingLookup() {
-        if (request.ar_result != nullptr) {
-            freeaddrinfo(request.ar_result);
+    explicit LookupState(std::string host) : name(std::move(host)) {}
+    LookupState(const LookupState&) = delete;
+    LookupState& operator=(const LookupState&) = delete;
+    ~LookupState() {
+        if (result != nullptr) {
+            freeaddrinfo(result);
         }
     }
 };
 
-// Lookups that timed out while glibc was running them. gai_cancel cannot
-// stop those, so a later call frees each one after glibc finishes it.
-class AbandonedLookups {
-public:
-    void add(std::unique_ptr<PendingLookup> lookup) {
-        std::lock_guard lock(mutex_);
-        lookups_.push_back(std::move(lookup));
+// A timed-out lookup keeps its thread until the system resolver gives up,
+// after resolv.conf's timeout and attempts. The cap bounds these threads while
+// a DNS server stalls. It matches the largest --parallel of inmor-collection,
+// and lookups beyond it fail at once with a transient error.
+constexpr int kMaxLookupThreads = 256;
+std::atomic<int> lookup_threads{0};
+
+void run_lookup(const std::shared_ptr<LookupState>& state) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* result = nullptr;
+    int status = getaddrinfo(state->name.c_str(), nullptr, &hints, &result);
+    {
+        std::lock_guard lock(state->mutex);
+        state->status = status;
+        state->result = result;
+        state->finished = true;
     }
+    state->finished_cv.notify_one();
+    lookup_threads.fetch_sub(1);
+}
 
-    // Frees the lookups glibc has finished with.
-    void free_finished() {
-        std::lock_guard lock(mutex_);
-        std::erase_if(lookups_, [](const std::unique_ptr<PendingLookup>& lookup) {
-            return gai_error(&lookup->request) != EAI_INPROGRESS;
-        });
+// Starts the lookup on a detached thread. Returns false when the cap is
+// reached or no thread could be created.
+bool start_lookup(const std::shared_ptr<LookupState>& state) {
+    if (lookup_threads.fetch_add(1) >= kMaxLookupThreads) {
+        lookup_threads.fetch_sub(1);
+        return false;
     }
-
-private:
-    std::mutex mutex_;
-    std::vector<std::unique_ptr<PendingLookup>> lookups_;
-};
-
-// Never destroyed, so a lookup still running at exit is not freed under glibc.
-AbandonedLookups& abandoned_lookups() {
-    static auto* lookups = new AbandonedLookups();
-    return *lookups;
+    try {
+        std::thread([state] { run_lookup(state); }).detach();
+    } catch (const std::system_error&) {
+        lookup_threads.fetch_sub(1);
+        return false;
+    }
+    return true;
 }
 
 FetchError lookup_timed_out(const std::string& name, std::string_view url,
@@ -115,24 +130,6 @@ FetchError lookup_failed(const std::string& name, std::string_view url, int stat
     error.url = std::string(url);
     error.message = "resolving " + name + " failed: " + gai_strerror(status);
     return error;
-}
-
-// Waits until the lookup finishes or `deadline` passes. Returns false on
-// timeout.
-bool wait_for_lookup(PendingLookup& lookup, std::chrono::steady_clock::time_point deadline) {
-    const gaicb* list[] = {&lookup.request};
-    while (gai_error(&lookup.request) == EAI_INPROGRESS) {
-        auto left = deadline - std::chrono::steady_clock::now();
-        if (left <= std::chrono::nanoseconds(0)) {
-            return false;
-        }
-        auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
-        timespec wait{};
-        wait.tv_sec = static_cast<time_t>(seconds.count());
-        wait.tv_nsec = static_cast<long>((left - seconds).count());
-        gai_suspend(list, 1, &wait);
-    }
-    return true;
 }
 
 std::vector<IpAddress> unique_addresses(const addrinfo* list) {
@@ -241,37 +238,31 @@ std::optional<FetchError> check_addresses(std::span<const IpAddress> addresses,
 FetchResult<std::vector<IpAddress>> lookup_host(const std::string& name,
                                                 std::chrono::nanoseconds timeout,
                                                 std::string_view url) {
-    abandoned_lookups().free_finished();
     if (timeout <= std::chrono::nanoseconds(0)) {
         return lookup_timed_out(name, url, timeout);
     }
     auto deadline = std::chrono::steady_clock::now() + timeout;
 
-    auto lookup = std::make_unique<PendingLookup>(name);
-    gaicb* list[] = {&lookup->request};
-    int status = getaddrinfo_a(GAI_NOWAIT, list, 1, nullptr);
-    if (status != 0) {
-        return lookup_failed(name, url, status);
+    auto state = std::make_shared<LookupState>(name);
+    if (!start_lookup(state)) {
+        FetchError error;
+        error.kind = FetchErrorKind::kResolveFailed;
+        error.url = std::string(url);
+        error.message = "resolving " + name + " failed: " +
+                        std::to_string(kMaxLookupThreads) +
+                        " lookups already in progress, retry later";
+        return error;
     }
 
-    if (!wait_for_lookup(*lookup, deadline)) {
-        // EAI_CANCELED: dequeued before it ran; EAI_ALLDONE: it finished
-        // meanwhile. Either way glibc no longer touches it and it is freed
-        // here. EAI_NOTCANCELED: it is running, so it must outlive this call.
-        // NOTE: an abandoned lookup keeps one of glibc's lookup threads busy
-        // until the system resolver gives up. While a DNS server stalls, new
-        // lookups may wait in glibc's queue and time out here as well.
-        if (gai_cancel(&lookup->request) == EAI_NOTCANCELED) {
-            abandoned_lookups().add(std::move(lookup));
-        }
+    std::unique_lock lock(state->mutex);
+    if (!state->finished_cv.wait_until(lock, deadline, [&] { return state->finished; })) {
+        // The lookup thread finishes on its own and then frees the state.
         return lookup_timed_out(name, url, timeout);
     }
-
-    status = gai_error(&lookup->request);
-    if (status != 0) {
-        return lookup_failed(name, url, status);
+    if (state->status != 0) {
+        return lookup_failed(name, url, state->status);
     }
-    std::vector<IpAddress> addresses = unique_addresses(lookup->request.ar_result);
+    std::vector<IpAddress> addresses = unique_addresses(state->result);
     if (addresses.empty()) {
         FetchError error;
         error.kind = FetchErrorKind::kNameNotFound;
@@ -280,6 +271,10 @@ FetchResult<std::vector<IpAddress>> lookup_host(const std::string& name,
         return error;
     }
     return addresses;
+}
+
+int lookup_threads_in_use() {
+    return lookup_threads.load();
 }
 
 bool is_special_use_name(std::string_view host) {

@@ -51,14 +51,18 @@ struct GuardPolicy {
 };
 
 /// Resolves `name` to its IP addresses (duplicates removed), waiting at most
-/// `timeout` for the system resolver. A lookup still running at the timeout
-/// is cancelled, or abandoned to finish on its own when it already runs; it
-/// then fails with kTimeout naming the host. A timeout of zero or less fails
-/// at once without asking the resolver. Other failures are kNameNotFound or
-/// kResolveFailed. `url` is the URL reported in errors.
+/// `timeout` for the system resolver, which runs on a thread of its own. A
+/// lookup still running at the timeout is left to finish on that thread and
+/// fails with kTimeout naming the host. A timeout of zero or less fails at
+/// once without asking the resolver. Other failures are kNameNotFound or
+/// kResolveFailed, the latter also when 256 lookups are already running.
+/// `url` is the URL reported in errors.
 FetchResult<std::vector<IpAddress>> lookup_host(const std::string& name,
                                                 std::chrono::nanoseconds timeout,
                                                 std::string_view url);
+
+/// Returns how many lookup threads are still running, timed-out ones included.
+int lookup_threads_in_use();
 
 /// True for a host under the special-use names `test`, `example` and
 /// `invalid` (RFC 6761), which no public DNS answers. `host` is lowercase.
