@@ -57,11 +57,20 @@ class ResolveFixture(unittest.TestCase):
         token = self.anchor.publish_configuration(extra)
         self.anchor.wait_for_configuration(token)
 
-    def add_intermediate(self, statement_extra=None, configuration_extra=None):
-        """An intermediate directly under the anchor, as a subordinate of it."""
+    def add_intermediate(self, statement_extra=None, configuration_extra=None,
+                         tampered=False):
+        """Adds an intermediate directly under the anchor, as its subordinate.
+
+        A tampered configuration is published before the anchor lists the
+        intermediate, because the precompute pass may otherwise cache the
+        intact one first.
+        """
         name = self.unique("ia")
         entity = self.fed.add(name)
-        self.fed.publish_configuration(name, [self.anchor.entity_id], configuration_extra)
+        token = self.fed.publish_configuration(name, [self.anchor.entity_id],
+                                               configuration_extra)
+        if tampered:
+            self.fed.publish_configuration(name, None, jwt=tamper(token))
         self.anchor.publish_subordinate(entity, statement_extra)
         self.anchor.wait_for_fetch(entity.entity_id)
         return name
@@ -235,9 +244,7 @@ class LiveDiscoveryTest(ResolveFixture):
         self.fed.publish_subordinate(ia, leaf, jwt=tamper(token))
         self.assert_fails(self.fed[leaf].entity_id, 400, "invalid_trust_chain", "signature")
 
-        tampered_ia = self.add_intermediate()
-        token = self.fed.publish_configuration(tampered_ia, [self.anchor.entity_id])
-        self.fed.publish_configuration(tampered_ia, None, jwt=tamper(token))
+        tampered_ia = self.add_intermediate(tampered=True)
         leaf = self.add_leaf([tampered_ia])
         self.assert_fails(self.fed[leaf].entity_id, 400, "invalid_trust_chain", "signature")
 
