@@ -78,6 +78,15 @@ struct LookupState {
 constexpr int kMaxLookupThreads = 256;
 std::atomic<int> lookup_threads{0};
 
+// Holds one slot of the lookup thread cap and frees it when destroyed.
+class LookupSlot {
+public:
+    LookupSlot() = default;
+    LookupSlot(const LookupSlot&) = delete;
+    LookupSlot& operator=(const LookupSlot&) = delete;
+    ~LookupSlot() { lookup_threads.fetch_sub(1); }
+};
+
 void run_lookup(const std::shared_ptr<LookupState>& state) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -91,23 +100,35 @@ void run_lookup(const std::shared_ptr<LookupState>& state) {
         state->finished = true;
     }
     state->finished_cv.notify_one();
-    lookup_threads.fetch_sub(1);
 }
 
-// Starts the lookup on a detached thread. Returns false when the cap is
-// reached or no thread could be created.
-bool start_lookup(const std::shared_ptr<LookupState>& state) {
+enum class StartOutcome { kStarted, kCapReached, kNoThread };
+
+// Starts the lookup on a detached thread. On kNoThread, `reason` is the
+// error from creating the thread.
+StartOutcome start_lookup(std::shared_ptr<LookupState> state, std::string& reason) {
     if (lookup_threads.fetch_add(1) >= kMaxLookupThreads) {
         lookup_threads.fetch_sub(1);
-        return false;
+        return StartOutcome::kCapReached;
     }
+
+    // The slot is released only after the thread has dropped its reference
+    // to the state, so the count covers freeing the result too.
+    // NOTE: the thread still has to exit after its slot is free, so for a
+    // moment the process may run a few more lookup threads than the cap.
+    auto body = [state = std::move(state)]() mutable {
+        LookupSlot slot;
+        run_lookup(state);
+        state.reset();
+    };
     try {
-        std::thread([state] { run_lookup(state); }).detach();
-    } catch (const std::system_error&) {
+        std::thread(std::move(body)).detach();
+    } catch (const std::system_error& error) {
         lookup_threads.fetch_sub(1);
-        return false;
+        reason = error.what();
+        return StartOutcome::kNoThread;
     }
-    return true;
+    return StartOutcome::kStarted;
 }
 
 FetchError lookup_timed_out(const std::string& name, std::string_view url,
@@ -121,6 +142,17 @@ FetchError lookup_timed_out(const std::string& name, std::string_view url,
                                        .count()) +
                     " ms";
     return error;
+}
+
+// Returns now + timeout, or the latest time point when that sum would
+// overflow (a timeout such as nanoseconds::max() means no limit).
+std::chrono::steady_clock::time_point lookup_deadline(std::chrono::nanoseconds timeout) {
+    auto now = std::chrono::steady_clock::now();
+    auto latest = std::chrono::steady_clock::time_point::max();
+    if (timeout >= latest - now) {
+        return latest;
+    }
+    return now + timeout;
 }
 
 FetchError lookup_failed(const std::string& name, std::string_view url, int status) {
@@ -241,16 +273,30 @@ FetchResult<std::vector<IpAddress>> lookup_host(const std::string& name,
     if (timeout <= std::chrono::nanoseconds(0)) {
         return lookup_timed_out(name, url, timeout);
     }
-    auto deadline = std::chrono::steady_clock::now() + timeout;
+    // getaddrinfo reads the name up to its first NUL, so "localhost\0.example"
+    // would resolve as "localhost".
+    if (name.find('\0') != std::string::npos) {
+        FetchError error;
+        error.kind = FetchErrorKind::kInvalidUrl;
+        error.url = std::string(url);
+        error.message = "resolving host failed: the host name contains a NUL byte";
+        return error;
+    }
+    std::chrono::steady_clock::time_point deadline = lookup_deadline(timeout);
 
     auto state = std::make_shared<LookupState>(name);
-    if (!start_lookup(state)) {
+    std::string reason;
+    StartOutcome outcome = start_lookup(state, reason);
+    if (outcome != StartOutcome::kStarted) {
         FetchError error;
         error.kind = FetchErrorKind::kResolveFailed;
         error.url = std::string(url);
-        error.message = "resolving " + name + " failed: " +
-                        std::to_string(kMaxLookupThreads) +
-                        " lookups already in progress, retry later";
+        error.message = outcome == StartOutcome::kCapReached
+                            ? "resolving " + name + " failed: " +
+                                  std::to_string(kMaxLookupThreads) +
+                                  " lookups already in progress, retry later"
+                            : "resolving " + name +
+                                  " failed: could not start a lookup thread: " + reason;
         return error;
     }
 

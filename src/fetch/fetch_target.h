@@ -54,9 +54,11 @@ struct GuardPolicy {
 /// `timeout` for the system resolver, which runs on a thread of its own. A
 /// lookup still running at the timeout is left to finish on that thread and
 /// fails with kTimeout naming the host. A timeout of zero or less fails at
-/// once without asking the resolver. Other failures are kNameNotFound or
-/// kResolveFailed, the latter also when 256 lookups are already running.
-/// `url` is the URL reported in errors.
+/// once without asking the resolver, and a timeout too long to add to the
+/// current time waits without limit. A name containing a NUL byte fails with
+/// kInvalidUrl. Other failures are kNameNotFound or kResolveFailed, the
+/// latter also when 256 lookups are already running or no thread could be
+/// started. `url` is the URL reported in errors.
 FetchResult<std::vector<IpAddress>> lookup_host(const std::string& name,
                                                 std::chrono::nanoseconds timeout,
                                                 std::string_view url);

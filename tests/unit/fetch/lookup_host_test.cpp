@@ -4,9 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -93,6 +97,67 @@ TEST(LookupHost, ConcurrentLookupsAllResolve) {
         caller.join();
     }
     EXPECT_EQ(resolved.load(), 160);
+}
+
+// getaddrinfo stops at the first NUL, so without a check this name would
+// resolve as "localhost" from /etc/hosts.
+TEST(LookupHost, NameWithNulIsRejected) {
+    const std::string name("localhost\0.invalid", 18);
+
+    FetchResult<std::vector<IpAddress>> addresses = lookup_host(name, 5s, kUrl);
+
+    ASSERT_FALSE(addresses.has_value());
+    EXPECT_EQ(addresses.error().kind, FetchErrorKind::kInvalidUrl);
+    EXPECT_NE(addresses.error().message.find("NUL byte"), std::string::npos)
+        << addresses.error().message;
+}
+
+// now() + nanoseconds::max() overflows, which UBSan aborts on. Such a
+// timeout means no limit.
+TEST(LookupHost, LargestTimeoutResolves) {
+    FetchResult<std::vector<IpAddress>> addresses =
+        lookup_host("localhost", std::chrono::nanoseconds::max(), kUrl);
+
+    ASSERT_TRUE(addresses.has_value()) << addresses.error().message;
+    EXPECT_FALSE(addresses->empty());
+}
+
+// Waits until every lookup thread left by earlier tests has finished.
+void wait_for_lookup_threads() {
+    auto give_up = std::chrono::steady_clock::now() + 10s;
+    while (lookup_threads_in_use() > 0 && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(10ms);
+    }
+    ASSERT_EQ(lookup_threads_in_use(), 0);
+}
+
+// A default stack far larger than the address space makes pthread_create
+// fail for every thread created without attributes, as std::thread does.
+// The error must name that cause, not the thread cap, and free its slot.
+TEST(LookupHost, ThreadStartFailureIsReported) {
+    wait_for_lookup_threads();
+    pthread_attr_t saved;
+    ASSERT_EQ(pthread_getattr_default_np(&saved), 0);
+    pthread_attr_t huge_stack;
+    ASSERT_EQ(pthread_attr_init(&huge_stack), 0);
+    ASSERT_EQ(pthread_attr_setstacksize(&huge_stack, std::size_t{1} << 62), 0);
+    ASSERT_EQ(pthread_setattr_default_np(&huge_stack), 0);
+
+    FetchResult<std::vector<IpAddress>> addresses = lookup_host("localhost", 5s, kUrl);
+    int in_use = lookup_threads_in_use();
+
+    ASSERT_EQ(pthread_setattr_default_np(&saved), 0);
+    pthread_attr_destroy(&huge_stack);
+    pthread_attr_destroy(&saved);
+    ASSERT_FALSE(addresses.has_value());
+    EXPECT_EQ(addresses.error().kind, FetchErrorKind::kResolveFailed);
+    EXPECT_NE(addresses.error().message.find("could not start a lookup thread"),
+              std::string::npos)
+        << addresses.error().message;
+    EXPECT_EQ(addresses.error().message.find("already in progress"), std::string::npos)
+        << addresses.error().message;
+    EXPECT_EQ(in_use, 0);
+    EXPECT_TRUE(lookup_host("localhost", 5s, kUrl).has_value());
 }
 
 TEST(LookupHost, ResolveFetchTargetUsesTheLookupTimeout) {
