@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -158,6 +159,25 @@ TEST(LookupHost, ThreadStartFailureIsReported) {
         << addresses.error().message;
     EXPECT_EQ(in_use, 0);
     EXPECT_TRUE(lookup_host("localhost", 5s, kUrl).has_value());
+}
+
+// A process that exits while lookups still run must neither crash nor leak
+// (LeakSanitizer runs at exit). The child exits 0 right after a lookup it
+// abandoned is seen running, and 3 if it never sees one.
+TEST(LookupHostDeathTest, ExitWithLookupsRunning) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+
+    auto exit_with_lookups_running = [] {
+        for (int i = 0; i < 1000; ++i) {
+            (void)lookup_host("localhost", 1us, kUrl);
+            if (lookup_threads_in_use() > 0) {
+                std::exit(0);
+            }
+        }
+        std::exit(3);
+    };
+
+    EXPECT_EXIT(exit_with_lookups_running(), ::testing::ExitedWithCode(0), "");
 }
 
 TEST(LookupHost, ResolveFetchTargetUsesTheLookupTimeout) {
