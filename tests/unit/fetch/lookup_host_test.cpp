@@ -4,13 +4,26 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -178,6 +191,173 @@ TEST(LookupHostDeathTest, ExitWithLookupsRunning) {
     };
 
     EXPECT_EXIT(exit_with_lookups_running(), ::testing::ExitedWithCode(0), "");
+}
+
+bool write_file(const char* path, const std::string& text) {
+    int fd = open(path, O_WRONLY);
+    if (fd < 0) {
+        return false;
+    }
+    bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    close(fd);
+    return written;
+}
+
+// True when getaddrinfo can reach no resolver outside this process: the
+// hosts line of nsswitch.conf lists only files and dns, and no nscd socket
+// exists. A daemon such as nscd or systemd-resolved would send the query
+// from outside the network namespace.
+bool only_files_and_dns_resolve() {
+    struct stat status{};
+    if (stat("/var/run/nscd/socket", &status) == 0 || stat("/run/nscd/socket", &status) == 0) {
+        return false;
+    }
+    std::ifstream nsswitch("/etc/nsswitch.conf");
+    std::string line;
+    while (std::getline(nsswitch, line)) {
+        std::istringstream words(line);
+        std::string word;
+        if (!(words >> word) || word != "hosts:") {
+            continue;
+        }
+        while (words >> word) {
+            if (word != "files" && word != "dns" && word.front() != '[') {
+                return false;
+            }
+        }
+        return true;
+    }
+    return false;
+}
+
+// Moves this process into new user, mount and network namespaces where
+// /etc/resolv.conf names 127.0.0.1, and binds a UDP socket there that is
+// never read, so every DNS lookup waits for the resolver's timeout (2 s).
+// The new network namespace has only a loopback interface, so no query can
+// leave the machine. Returns the socket, or -1 when a step fails.
+int isolate_with_silent_resolver(std::string& resolv_path) {
+    uid_t uid = getuid();
+    gid_t gid = getgid();
+    if (!only_files_and_dns_resolve() || unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET) != 0) {
+        return -1;
+    }
+    if (!write_file("/proc/self/setgroups", "deny") ||
+        !write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
+        !write_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1")) {
+        return -1;
+    }
+
+    // The loopback interface of a new network namespace starts down.
+    int control = socket(AF_INET, SOCK_DGRAM, 0);
+    ifreq request{};
+    std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+    bool loopback_up = control >= 0 && ioctl(control, SIOCGIFFLAGS, &request) == 0;
+    request.ifr_flags = static_cast<short>(request.ifr_flags | IFF_UP);
+    loopback_up = loopback_up && ioctl(control, SIOCSIFFLAGS, &request) == 0;
+    if (control >= 0) {
+        close(control);
+    }
+    if (!loopback_up) {
+        return -1;
+    }
+
+    // The bind mount stays in this mount namespace.
+    char path[] = "/tmp/inmor-resolv-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        return -1;
+    }
+    resolv_path = path;
+    std::string resolv_conf = "nameserver 127.0.0.1\noptions timeout:2 attempts:1\n";
+    bool written = write(fd, resolv_conf.data(), resolv_conf.size()) ==
+                   static_cast<ssize_t>(resolv_conf.size());
+    close(fd);
+    if (!written || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        mount(path, "/etc/resolv.conf", nullptr, MS_BIND, nullptr) != 0) {
+        return -1;
+    }
+
+    int silent = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(53);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (silent < 0 || bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        return -1;
+    }
+    return silent;
+}
+
+// Exit codes of the child in ThreadCapReachedAndReleased.
+constexpr int kCapPassed = 0;
+constexpr int kCapNoNamespace = 77;
+constexpr int kCapNotReached = 10;
+constexpr int kCapWrongError = 11;
+constexpr int kCapNotReleased = 12;
+constexpr int kCapNoLookupAfterwards = 13;
+
+// Runs in the isolated child: fills all 256 lookup slots with lookups that
+// wait for the silent resolver, checks that one more fails at once, then
+// that every slot is freed once the resolver times out.
+int fill_and_drain_lookup_slots() {
+    std::vector<std::thread> callers;
+    for (int i = 0; i < 16; ++i) {
+        callers.emplace_back([] {
+            for (int j = 0; j < 16; ++j) {
+                (void)lookup_host("stall.invalid", 10ms, kUrl);
+            }
+        });
+    }
+    for (std::thread& caller : callers) {
+        caller.join();
+    }
+    if (lookup_threads_in_use() != 256) {
+        return kCapNotReached;
+    }
+
+    FetchResult<std::vector<IpAddress>> rejected = lookup_host("stall.invalid", 10ms, kUrl);
+    if (rejected || rejected.error().kind != FetchErrorKind::kResolveFailed ||
+        rejected.error().message.find("256 lookups already in progress") == std::string::npos) {
+        return kCapWrongError;
+    }
+
+    auto give_up = std::chrono::steady_clock::now() + 20s;
+    while (lookup_threads_in_use() > 0 && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(50ms);
+    }
+    if (lookup_threads_in_use() != 0) {
+        return kCapNotReleased;
+    }
+    return lookup_host("localhost", 5s, kUrl) ? kCapPassed : kCapNoLookupAfterwards;
+}
+
+// The cap needs lookups that stay running, which only an unanswered DNS
+// query gives. The child process runs them in namespaces of its own.
+TEST(LookupHost, ThreadCapReachedAndReleased) {
+    // The child inherits the count but not the threads behind it.
+    wait_for_lookup_threads();
+
+    pid_t child = fork();
+    ASSERT_GE(child, 0) << std::strerror(errno);
+    if (child == 0) {
+        std::string resolv_path;
+        int silent = isolate_with_silent_resolver(resolv_path);
+        int code = silent < 0 ? kCapNoNamespace : fill_and_drain_lookup_slots();
+        if (!resolv_path.empty()) {
+            unlink(resolv_path.c_str());
+        }
+        _exit(code);
+    }
+
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status)) << "child status " << status;
+    if (WEXITSTATUS(status) == kCapNoNamespace) {
+        GTEST_SKIP() << "no user and network namespace for a silent resolver";
+    }
+    EXPECT_EQ(WEXITSTATUS(status), kCapPassed)
+        << "10: cap not reached, 11: wrong error at the cap, 12: slots not freed, "
+           "13: no lookup afterwards";
 }
 
 TEST(LookupHost, ResolveFetchTargetUsesTheLookupTimeout) {
