@@ -8,10 +8,14 @@ if(INMOR_WERROR)
     target_compile_options(inmor_warnings INTERFACE -Werror)
 endif()
 
+# The vptr check is left out: it opens a pipe to test whether a vtable is
+# readable, so a process with no free descriptor gets a false "invalid vptr"
+# report. Tests that exhaust the server's descriptors hit it.
 add_library(inmor_sanitizers INTERFACE)
 if(INMOR_SANITIZE)
     target_compile_options(inmor_sanitizers INTERFACE
-        -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+        -fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=undefined
+        -fno-omit-frame-pointer)
     target_link_options(inmor_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
 

@@ -346,6 +346,7 @@ class DescriptorExhaustionTest(OwnServerCase):
         # 50 ticks are 0.5 s of CPU time in the 2 s measured (USER_HZ is 100).
         self.assertLess(spent, 50)
         self.assertLess(log.count("accept failed"), 100)
+        self.assertIsNone(self.server.process.poll(), log[-3000:])
         for client in clients:
             client.close()
         time.sleep(0.5)

@@ -232,9 +232,10 @@ bool only_files_and_dns_resolve() {
 
 // Moves this process into new user, mount and network namespaces where
 // /etc/resolv.conf names 127.0.0.1, and binds a UDP socket there that is
-// never read, so every DNS lookup waits for the resolver's timeout (2 s).
-// The new network namespace has only a loopback interface, so no query can
-// leave the machine. Returns the socket, or -1 when a step fails.
+// never read. Every DNS lookup then waits for the resolver's timeout of 5 s,
+// long enough for a slow machine to fill every slot. The new network
+// namespace has only a loopback interface, so no query can leave the machine.
+// Returns the socket, or -1 when a step fails.
 int isolate_with_silent_resolver(std::string& resolv_path) {
     uid_t uid = getuid();
     gid_t gid = getgid();
@@ -268,7 +269,7 @@ int isolate_with_silent_resolver(std::string& resolv_path) {
         return -1;
     }
     resolv_path = path;
-    std::string resolv_conf = "nameserver 127.0.0.1\noptions timeout:2 attempts:1\n";
+    std::string resolv_conf = "nameserver 127.0.0.1\noptions timeout:5 attempts:1\n";
     bool written = write(fd, resolv_conf.data(), resolv_conf.size()) ==
                    static_cast<ssize_t>(resolv_conf.size());
     close(fd);
