@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -102,14 +103,12 @@ void run_lookup(const std::shared_ptr<LookupState>& state) {
     state->finished_cv.notify_one();
 }
 
-enum class StartOutcome { kStarted, kCapReached, kNoThread };
-
-// Starts the lookup on a detached thread. On kNoThread, `reason` is the
-// error from creating the thread.
-StartOutcome start_lookup(std::shared_ptr<LookupState> state, std::string& reason) {
+// Starts the lookup on a detached thread. Returns why it could not start,
+// or nothing when it did.
+std::optional<std::string> start_lookup(std::shared_ptr<LookupState> state) {
     if (lookup_threads.fetch_add(1) >= kMaxLookupThreads) {
         lookup_threads.fetch_sub(1);
-        return StartOutcome::kCapReached;
+        return std::to_string(kMaxLookupThreads) + " lookups already in progress, retry later";
     }
 
     // The slot is released only after the thread has dropped its reference
@@ -125,10 +124,17 @@ StartOutcome start_lookup(std::shared_ptr<LookupState> state, std::string& reaso
         std::thread(std::move(body)).detach();
     } catch (const std::system_error& error) {
         lookup_threads.fetch_sub(1);
-        reason = error.what();
-        return StartOutcome::kNoThread;
+        return std::string("could not start a lookup thread: ") + error.what();
     }
-    return StartOutcome::kStarted;
+    return std::nullopt;
+}
+
+FetchError lookup_error(FetchErrorKind kind, std::string_view url, std::string message) {
+    FetchError error;
+    error.kind = kind;
+    error.url = std::string(url);
+    error.message = std::move(message);
+    return error;
 }
 
 FetchError lookup_timed_out(const std::string& name, std::string_view url,
@@ -276,28 +282,15 @@ FetchResult<std::vector<IpAddress>> lookup_host(const std::string& name,
     // getaddrinfo reads the name up to its first NUL, so "localhost\0.example"
     // would resolve as "localhost".
     if (name.find('\0') != std::string::npos) {
-        FetchError error;
-        error.kind = FetchErrorKind::kInvalidUrl;
-        error.url = std::string(url);
-        error.message = "resolving host failed: the host name contains a NUL byte";
-        return error;
+        return lookup_error(FetchErrorKind::kInvalidUrl, url,
+                            "resolving host failed: the host name contains a NUL byte");
     }
     std::chrono::steady_clock::time_point deadline = lookup_deadline(timeout);
 
     auto state = std::make_shared<LookupState>(name);
-    std::string reason;
-    StartOutcome outcome = start_lookup(state, reason);
-    if (outcome != StartOutcome::kStarted) {
-        FetchError error;
-        error.kind = FetchErrorKind::kResolveFailed;
-        error.url = std::string(url);
-        error.message = outcome == StartOutcome::kCapReached
-                            ? "resolving " + name + " failed: " +
-                                  std::to_string(kMaxLookupThreads) +
-                                  " lookups already in progress, retry later"
-                            : "resolving " + name +
-                                  " failed: could not start a lookup thread: " + reason;
-        return error;
+    if (std::optional<std::string> problem = start_lookup(state)) {
+        return lookup_error(FetchErrorKind::kResolveFailed, url,
+                            "resolving " + name + " failed: " + *problem);
     }
 
     std::unique_lock lock(state->mutex);
@@ -310,11 +303,8 @@ FetchResult<std::vector<IpAddress>> lookup_host(const std::string& name,
     }
     std::vector<IpAddress> addresses = unique_addresses(state->result);
     if (addresses.empty()) {
-        FetchError error;
-        error.kind = FetchErrorKind::kNameNotFound;
-        error.url = std::string(url);
-        error.message = "resolving " + name + " returned no IP address";
-        return error;
+        return lookup_error(FetchErrorKind::kNameNotFound, url,
+                            "resolving " + name + " returned no IP address");
     }
     return addresses;
 }

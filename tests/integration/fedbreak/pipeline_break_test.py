@@ -21,7 +21,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
 
-from harness import Server, Workspace  # noqa: E402
+from harness import Server, SharedServerCase, Workspace  # noqa: E402
 
 STATUS_MARKS = ["active", "active_op", "revoked", "replaced", "expired"]
 ENTITY_CONFIGURATION = b"GET /.well-known/openid-federation HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -105,26 +105,17 @@ def status_mark(body):
     return json.loads(base64.urlsafe_b64decode(payload))["trust_mark"]
 
 
-class PipelineCase:
+class PipelineCase(SharedServerCase):
     """Checks shared by both connection modes. `extra_config` selects the mode."""
 
-    extra_config = ""
+    @classmethod
+    def workspace_config(cls):
+        return cls.extra_config + "\n[limits]\ntrust_mark_status_per_minute = 0\n"
 
     @classmethod
     def setUpClass(cls):
-        cls.workspace = Workspace(extra_config=cls.extra_config +
-                                  "\n[limits]\ntrust_mark_status_per_minute = 0\n")
-        seeded = cls.workspace.seed()
-        cls.marks = {name: seeded["marks"][name] for name in STATUS_MARKS}
-        cls.server = Server(cls.workspace)
-        cls.port = cls.workspace.port
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.server.stop_checked()
-        finally:
-            cls.workspace.remove()
+        super().setUpClass()
+        cls.marks = {name: cls.seeded["marks"][name] for name in STATUS_MARKS}
 
     def assert_fetch_response(self, response, token):
         status, _, body = response

@@ -13,7 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
 
-from harness import DOMAIN, Server, Workspace, quote  # noqa: E402
+from harness import DOMAIN, SharedServerCase, quote  # noqa: E402
 
 
 def read_response(sock, timeout=10.0):
@@ -52,22 +52,7 @@ def open_fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
-class ServerBreakTest(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls.workspace = Workspace()
-        cls.seeded = cls.workspace.seed()
-        cls.server = Server(cls.workspace)
-        cls.port = cls.workspace.port
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.server.stop_checked()
-        finally:
-            cls.workspace.remove()
-
+class ServerBreakTest(SharedServerCase, unittest.TestCase):
     def assert_json_error(self, status, headers, body, expected_status=None):
         self.assertNotEqual(status, 500, body)
         if expected_status:

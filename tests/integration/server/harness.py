@@ -172,5 +172,33 @@ class Server:
         assert "runtime error" not in log, log
 
 
+class SharedServerCase:
+    """Mixin for a test class that shares one seeded workspace and server.
+
+    The server is stopped with stop_checked after the last test. Subclasses
+    set `extra_config`, or override workspace_config to build it.
+    """
+
+    extra_config = ""
+
+    @classmethod
+    def workspace_config(cls):
+        return cls.extra_config
+
+    @classmethod
+    def setUpClass(cls):
+        cls.workspace = Workspace(extra_config=cls.workspace_config())
+        cls.seeded = cls.workspace.seed()
+        cls.server = Server(cls.workspace)
+        cls.port = cls.workspace.port
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.server.stop_checked()
+        finally:
+            cls.workspace.remove()
+
+
 def quote(value):
     return urllib.parse.quote(value, safe="")

@@ -63,6 +63,15 @@ TEST(LookupHost, NoTimeLeftIsTimeoutWithoutLookup) {
     }
 }
 
+// Waits until every lookup thread has finished.
+void wait_for_lookup_threads() {
+    auto give_up = std::chrono::steady_clock::now() + 10s;
+    while (lookup_threads_in_use() > 0 && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(10ms);
+    }
+    ASSERT_EQ(lookup_threads_in_use(), 0);
+}
+
 // A timeout of a microsecond is shorter than starting the lookup thread, so
 // most of these calls time out and leave their lookup running. Each call must
 // end in a success or a kTimeout. The timed-out lookups then finish and free
@@ -85,11 +94,7 @@ TEST(LookupHost, TinyTimeoutsFinishCleanly) {
     }
     EXPECT_GT(timeouts, 0);
 
-    auto give_up = std::chrono::steady_clock::now() + 10s;
-    while (lookup_threads_in_use() > 0 && std::chrono::steady_clock::now() < give_up) {
-        std::this_thread::sleep_for(10ms);
-    }
-    EXPECT_EQ(lookup_threads_in_use(), 0);
+    wait_for_lookup_threads();
     FetchResult<std::vector<IpAddress>> addresses = lookup_host("localhost", 5s, kUrl);
     ASSERT_TRUE(addresses.has_value()) << addresses.error().message;
 }
@@ -136,15 +141,6 @@ TEST(LookupHost, LargestTimeoutResolves) {
     EXPECT_FALSE(addresses->empty());
 }
 
-// Waits until every lookup thread left by earlier tests has finished.
-void wait_for_lookup_threads() {
-    auto give_up = std::chrono::steady_clock::now() + 10s;
-    while (lookup_threads_in_use() > 0 && std::chrono::steady_clock::now() < give_up) {
-        std::this_thread::sleep_for(10ms);
-    }
-    ASSERT_EQ(lookup_threads_in_use(), 0);
-}
-
 // A default stack far larger than the address space makes pthread_create
 // fail for every thread created without attributes, as std::thread does.
 // The error must name that cause, not the thread cap, and free its slot.
@@ -175,8 +171,8 @@ TEST(LookupHost, ThreadStartFailureIsReported) {
 }
 
 // A process that exits while lookups still run must neither crash nor leak
-// (LeakSanitizer runs at exit). The child exits 0 right after a lookup it
-// abandoned is seen running, and 3 if it never sees one.
+// (LeakSanitizer runs at exit). The child exits 0 as soon as a lookup it
+// gave up on is still running, and 3 if none ever is.
 TEST(LookupHostDeathTest, ExitWithLookupsRunning) {
     GTEST_FLAG_SET(death_test_style, "threadsafe");
 
@@ -203,7 +199,7 @@ bool write_file(const char* path, const std::string& text) {
     return written;
 }
 
-// True when getaddrinfo can reach no resolver outside this process: the
+// Returns true when getaddrinfo can reach no resolver outside this process: the
 // hosts line of nsswitch.conf lists only files and dns, and no nscd socket
 // exists. A daemon such as nscd or systemd-resolved would send the query
 // from outside the network namespace.
